@@ -1,0 +1,65 @@
+"""certtrack: tracks clusters on their way through the cluster-excellence labels."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from certtrack import cli, models
+from certtrack.extensions import babel, csrf, db, login_manager, mail, migrate
+from config import CONFIGS
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
+    """Build the application.
+
+    `config` is a name from config.CONFIGS ("development", "testing", "production"),
+    a config object, or None to read FLASK_CONFIG (default: development).
+    Keyword overrides win over the config object (tests use them).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    if config is None or isinstance(config, str):
+        config = CONFIGS[config or os.environ.get("FLASK_CONFIG", "development")]()
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    cli.register(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _configure_sqlite)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app)
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> models.User | None:
+        user = db.session.get(models.User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # SQLite ignores foreign keys unless asked, and fails at once on a locked database.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 15000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from certtrack.main import bp as main_bp
+
+    app.register_blueprint(main_bp)

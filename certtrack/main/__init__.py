@@ -1,0 +1,5 @@
+"""Public pages that need no account."""
+
+from certtrack.main.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,47 @@
+"""The data model. Models describe data; rules live in certtrack.workflow and services."""
+
+from certtrack.models.application import Application, ImprovementArea
+from certtrack.models.audit import AuditEntry
+from certtrack.models.enums import (
+    CLOSED_STATES,
+    IndicatorKind,
+    LabelStatus,
+    Level,
+    MemberType,
+    Priority,
+    RecommendationStatus,
+    Role,
+    State,
+)
+from certtrack.models.indicator import IndicatorDefinition, IndicatorValue
+from certtrack.models.label import Label
+from certtrack.models.organisation import Agency, Cluster
+from certtrack.models.report import ProgressNote, Recommendation, Report
+from certtrack.models.setting import Setting
+from certtrack.models.user import User, consultant_conflict
+
+__all__ = [
+    "CLOSED_STATES",
+    "Agency",
+    "Application",
+    "AuditEntry",
+    "Cluster",
+    "ImprovementArea",
+    "IndicatorDefinition",
+    "IndicatorKind",
+    "IndicatorValue",
+    "Label",
+    "LabelStatus",
+    "Level",
+    "MemberType",
+    "Priority",
+    "ProgressNote",
+    "Recommendation",
+    "RecommendationStatus",
+    "Report",
+    "Role",
+    "Setting",
+    "State",
+    "User",
+    "consultant_conflict",
+]

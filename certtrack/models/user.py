@@ -1,0 +1,59 @@
+"""People: admins, agency coordinators, consultants and cluster managers."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from certtrack.models.base import Base, str_enum, utcnow
+from certtrack.models.enums import Role
+
+if TYPE_CHECKING:
+    from certtrack.models.organisation import Agency, Cluster
+
+# Declared conflicts of interest: a consultant may never review these clusters.
+consultant_conflict = Table(
+    "consultant_conflict",
+    Base.metadata,
+    Column("consultant_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("cluster_id", ForeignKey("cluster.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint(
+            "role != 'coordinator' OR agency_id IS NOT NULL", name="coordinator_has_agency"
+        ),
+        CheckConstraint("role != 'manager' OR cluster_id IS NOT NULL", name="manager_has_cluster"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # None until an invited user sets a password.
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(str_enum(Role), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("cluster.id"), index=True)
+    # Consultants: where they work from, what they speak, who employs them.
+    country: Mapped[str | None] = mapped_column(String(2))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    affiliation: Mapped[str | None] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agency: Mapped["Agency | None"] = relationship(back_populates="coordinators")
+    cluster: Mapped["Cluster | None"] = relationship(back_populates="managers")
+    conflicts: Mapped[list["Cluster"]] = relationship(secondary=consultant_conflict)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

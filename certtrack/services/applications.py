@@ -1,0 +1,80 @@
+"""Starting applications and firing workflow events on them."""
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import CLOSED_STATES, Application, AuditEntry, Cluster, Level, Role, User
+from certtrack.models.base import utcnow
+from certtrack.services.transaction import committed
+from certtrack.workflow import engine
+from certtrack.workflow.effects import create_application
+from certtrack.workflow.errors import ForbiddenForRole, NotAllowedInState, StaleVersion
+from certtrack.workflow.policy import Policy
+
+
+def open_application(
+    cluster: Cluster, level: Level, actor: User, *, now: datetime | None = None
+) -> Application:
+    """Start a draft application for `cluster`. Its manager, a coordinator of its agency
+    or an admin may; a cluster runs one process at a time."""
+    allowed = (
+        actor.role == Role.ADMIN
+        or (actor.role == Role.MANAGER and actor.cluster_id == cluster.id)
+        or (actor.role == Role.COORDINATOR and actor.agency_id == cluster.agency_id)
+    )
+    if not allowed or not actor.active:
+        raise ForbiddenForRole(
+            _("You may not start an application for %(name)s.", name=cluster.name)
+        )
+    current = open_application_of(cluster.id)
+    if current is not None:
+        raise NotAllowedInState(
+            _(
+                "%(name)s already has application #%(id)s in state %(state)s.",
+                name=cluster.name,
+                id=current.id,
+                state=current.state.value,
+            )
+        )
+    with committed():
+        application = create_application(cluster.id, level, actor, now or utcnow())
+    return application
+
+
+def open_application_of(cluster_id: int) -> Application | None:
+    query = select(Application).where(
+        Application.cluster_id == cluster_id, Application.state.not_in(CLOSED_STATES)
+    )
+    return db.session.scalar(query)
+
+
+def fire(
+    application: Application,
+    event: str,
+    actor: User | None,
+    *,
+    today: date,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+    expected_version: int | None = None,
+    **params: Any,
+) -> AuditEntry:
+    """Apply one workflow event and commit it. `expected_version` (an HTTP If-Match)
+    refuses the step when the caller looked at an older version."""
+    if expected_version is not None and expected_version != application.version:
+        raise StaleVersion(
+            _(
+                "The application changed since you loaded it (version %(have)s, now %(now)s).",
+                have=expected_version,
+                now=application.version,
+            )
+        )
+    with committed():
+        entry = engine.apply(
+            application, event, actor, today=today, now=now, policy=policy, **params
+        )
+    return entry

@@ -1,0 +1,34 @@
+"""Keeping label statuses in step with the calendar."""
+
+from datetime import date
+
+from sqlalchemy import update
+
+from certtrack.extensions import db
+from certtrack.models import Label, LabelStatus
+from certtrack.services.transaction import committed
+from certtrack.workflow.dates import grace_cutoff
+from certtrack.workflow.policy import Policy
+
+
+def refresh_label_statuses(today: date, policy: Policy) -> int:
+    """Lapse labels past their end and expire those past their grace period, in two
+    statements whatever the number of labels. This covers labels whose application has
+    already closed (renewed or upgraded but the successor never got its label).
+    Returns how many labels changed."""
+    expiry_cutoff = grace_cutoff(today, policy.grace_months)
+    with committed():
+        expired = db.session.execute(
+            update(Label)
+            .where(
+                Label.status.in_((LabelStatus.VALID, LabelStatus.LAPSED)),
+                Label.valid_until < expiry_cutoff,
+            )
+            .values(status=LabelStatus.EXPIRED)
+        )
+        lapsed = db.session.execute(
+            update(Label)
+            .where(Label.status == LabelStatus.VALID, Label.valid_until < today)
+            .values(status=LabelStatus.LAPSED)
+        )
+    return int(expired.rowcount or 0) + int(lapsed.rowcount or 0)  # type: ignore[attr-defined]

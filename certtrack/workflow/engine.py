@@ -1,0 +1,208 @@
+"""The one engine that applies a workflow event to an application."""
+
+from datetime import date, datetime
+from typing import Any
+
+from blinker import Namespace
+from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEntry, Role, User
+from certtrack.models.base import utcnow
+from certtrack.workflow.definition import COMMENT, TRANSITIONS, TRANSITIONS_BY_EVENT
+from certtrack.workflow.errors import (
+    Conflict,
+    ForbiddenForRole,
+    GuardFailed,
+    InvalidParams,
+    NotAllowedInState,
+)
+from certtrack.workflow.policy import Policy, load_policy
+from certtrack.workflow.types import SYSTEM, Context, Param, Transition
+
+MAX_TEXT = 4000
+
+# Sent inside the transaction after every applied step, with the audit entry; listeners
+# (notifications) add their rows to the same transaction.
+signals = Namespace()
+transition_applied = signals.signal("transition-applied")
+
+
+def apply(
+    application: Application,
+    event: str,
+    actor: User | None,
+    *,
+    today: date,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+    **params: Any,
+) -> AuditEntry:
+    """Fire `event` on `application` as `actor` (None = the system).
+
+    Checks, in order: the event exists, the state allows it, the actor may fire it,
+    the parameters are valid, every guard passes. Any refusal raises a WorkflowError
+    before anything is written. Does not commit: the caller owns the transaction.
+    """
+    transition = TRANSITIONS_BY_EVENT.get(event)
+    if transition is None:
+        raise InvalidParams(
+            _("Unknown event %(event)s.", event=event), {"event": _("Unknown event.")}
+        )
+    if application.state not in transition.sources:
+        raise NotAllowedInState(
+            _(
+                "%(event)s is not possible while the application is %(state)s.",
+                event=event,
+                state=application.state.value,
+            )
+        )
+    refusal = actor_refusal(transition, application, actor)
+    if refusal:
+        raise ForbiddenForRole(refusal)
+    ctx = Context(
+        application=application,
+        actor=actor,
+        today=today,
+        now=now or utcnow(),
+        policy=policy or load_policy(),
+        params=parse_params(transition, params),
+    )
+    for guard in transition.guards:
+        refused = guard(ctx)
+        if refused:
+            raise GuardFailed(refused.message, refused.fields)
+
+    from_state = application.state
+    application.state = transition.target_from(from_state)
+    # Every step bumps the version, even one that keeps the state: a concurrent writer fails.
+    flag_modified(application, "state")
+    for effect in transition.effects:
+        effect(ctx)
+    entry = AuditEntry(
+        application=application,
+        event=event,
+        from_state=from_state,
+        to_state=application.state,
+        actor_id=actor.id if actor else None,
+        at=ctx.now,
+        comment=ctx.params.get("reason") or ctx.params.get(COMMENT.name),
+        data=_jsonable({k: v for k, v in ctx.params.items() if k not in ("reason", COMMENT.name)}),
+    )
+    db.session.add(entry)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict(
+            _("Someone else changed this application meanwhile; reload and try again.")
+        ) from None
+    transition_applied.send(application, entry=entry, context=ctx)
+    return entry
+
+
+def actor_refusal(
+    transition: Transition, application: Application, actor: User | None
+) -> str | None:
+    """Why `actor` may not fire `transition` on `application`, or None."""
+    if actor is None:
+        if SYSTEM in transition.roles:
+            return None
+        return _("%(event)s must be done by a person.", event=transition.event)
+    if transition.is_system:
+        return _("Only the daily pass fires %(event)s, when it falls due.", event=transition.event)
+    if not actor.active:
+        return _("This account is deactivated.")
+    if actor.role.value not in transition.roles:
+        roles = ", ".join(sorted(r for r in transition.roles if r != SYSTEM))
+        return _(
+            "%(event)s is done by: %(roles)s; you are a %(role)s.",
+            event=transition.event,
+            roles=roles,
+            role=actor.role.value,
+        )
+    return scope_refusal(application, actor)
+
+
+def scope_refusal(application: Application, actor: User) -> str | None:
+    """Whether the actor's role reaches this application at all."""
+    if actor.role == Role.MANAGER and actor.cluster_id != application.cluster_id:
+        return _("You manage another cluster.")
+    if actor.role == Role.COORDINATOR and actor.agency_id != application.cluster.agency_id:
+        return _("This cluster belongs to another agency.")
+    if actor.role == Role.CONSULTANT and actor.id != application.consultant_id:
+        return _("Only the consultant assigned to this application may do this.")
+    return None
+
+
+def allowed_transitions(application: Application, actor: User | None) -> list[Transition]:
+    """The steps the actor may attempt now (state and role allow them; guards may still
+    refuse)."""
+    return [
+        t
+        for t in TRANSITIONS
+        if application.state in t.sources and actor_refusal(t, application, actor) is None
+    ]
+
+
+def parse_params(transition: Transition, raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate and coerce the parameters of a step. Raises InvalidParams naming each
+    offending field."""
+    declared = {p.name: p for p in (*transition.params, COMMENT)}
+    errors = {name: _("Unknown parameter.") for name in raw if name not in declared}
+    clean: dict[str, Any] = {}
+    for param in declared.values():
+        value = raw.get(param.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if param.required:
+                errors[param.name] = _("This field is required.")
+            continue
+        try:
+            clean[param.name] = _coerce(param, value)
+        except ValueError as exc:
+            errors[param.name] = str(exc)
+            continue
+        problem = param.check(clean[param.name]) if param.check else None
+        if problem:
+            errors[param.name] = problem
+    if errors:
+        detail = "; ".join(f"{name}: {message}" for name, message in sorted(errors.items()))
+        raise InvalidParams(
+            _(
+                "Invalid parameters for %(event)s: %(detail)s",
+                event=transition.event,
+                detail=detail,
+            ),
+            errors,
+        )
+    return clean
+
+
+def _coerce(param: Param, value: Any) -> Any:
+    if param.kind is str:
+        if not isinstance(value, str):
+            raise ValueError(_("Must be text."))
+        if len(value) > MAX_TEXT:
+            raise ValueError(_("At most %(n)s characters.", n=MAX_TEXT))
+        return value.strip()
+    if param.kind is int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(_("Must be a whole number."))
+        if isinstance(value, str) and not value.strip().isdigit():
+            raise ValueError(_("Must be a whole number."))
+        return int(value)
+    if param.kind is date:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValueError(_("Must be a date (YYYY-MM-DD)."))
+    raise TypeError(param.kind)
+
+
+def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}

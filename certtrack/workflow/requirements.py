@@ -1,0 +1,78 @@
+"""What a level's assessment must record, and how Gold is scored."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import IndicatorDefinition, IndicatorKind, IndicatorValue, Level
+
+# Bronze is the 36-indicator benchmarking; Silver repeats it and checks the baseline
+# minimum requirements; Gold scores the quality indicators.
+KINDS_BY_LEVEL: dict[Level, tuple[IndicatorKind, ...]] = {
+    Level.BRONZE: (IndicatorKind.BENCHMARK,),
+    Level.SILVER: (IndicatorKind.BENCHMARK, IndicatorKind.BASELINE),
+    Level.GOLD: (IndicatorKind.QUALITY,),
+}
+
+
+def definitions_for(level: Level) -> list[IndicatorDefinition]:
+    query = (
+        select(IndicatorDefinition)
+        .where(IndicatorDefinition.kind.in_(KINDS_BY_LEVEL[level]))
+        .order_by(IndicatorDefinition.kind, IndicatorDefinition.position)
+    )
+    return list(db.session.scalars(query))
+
+
+def is_recorded(definition: IndicatorDefinition, value: IndicatorValue | None) -> bool:
+    if value is None:
+        return False
+    if definition.kind == IndicatorKind.BENCHMARK:
+        return bool(value.value and value.value.strip())
+    if definition.kind == IndicatorKind.BASELINE:
+        return value.met is not None
+    return value.score is not None
+
+
+def missing_indicators(
+    definitions: Iterable[IndicatorDefinition], values: Iterable[IndicatorValue]
+) -> list[str]:
+    by_indicator = {value.indicator_id: value for value in values}
+    return [d.code for d in definitions if not is_recorded(d, by_indicator.get(d.id))]
+
+
+@dataclass(frozen=True)
+class GoldScore:
+    total: Decimal
+    maximum: Decimal
+    below_threshold: tuple[str, ...]
+
+    @property
+    def percent(self) -> Decimal:
+        if not self.maximum:
+            return Decimal(0)
+        return (self.total * 100 / self.maximum).quantize(Decimal("0.1"))
+
+    def passes(self, pass_percent: int) -> bool:
+        return not self.below_threshold and self.percent >= pass_percent
+
+
+def gold_score(
+    definitions: Iterable[IndicatorDefinition], values: Iterable[IndicatorValue]
+) -> GoldScore:
+    """Total and maximum over the quality indicators; unscored ones count as zero."""
+    scores = {value.indicator_id: value.score for value in values}
+    total = maximum = Decimal(0)
+    below = []
+    for definition in definitions:
+        if definition.kind != IndicatorKind.QUALITY:
+            continue
+        score = scores.get(definition.id) or Decimal(0)
+        total += score
+        maximum += definition.max_score or Decimal(0)
+        if definition.threshold is not None and score < definition.threshold:
+            below.append(definition.code)
+    return GoldScore(total, maximum, tuple(below))

@@ -1,0 +1,89 @@
+"""Shared fixtures. The suite runs against SQLite by default and against a real
+PostgreSQL server (started here) with CERTTRACK_TEST_DB=postgresql."""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from certtrack import create_app
+from certtrack.extensions import db
+from tests import postgres
+
+BACKEND = os.environ.get("CERTTRACK_TEST_DB", "sqlite")
+# Reference data that migrations load and tests never change.
+KEEP_TABLES = {"indicator_definition", "alembic_version"}
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    if BACKEND == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="certtrack-test-") as tmp:
+            yield f"sqlite:///{Path(tmp) / 'test.sqlite'}"
+        return
+    if BACKEND != "postgresql":
+        raise pytest.UsageError(f"CERTTRACK_TEST_DB must be sqlite or postgresql, not {BACKEND}")
+    try:
+        url, stop = postgres.start("certtrack_test")
+    except FileNotFoundError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
+        pytest.skip(str(exc))
+    try:
+        yield url
+    finally:
+        stop()
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str) -> str:
+    """Build the schema once per session through the real migrations."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(migrated: str) -> Iterator[Flask]:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+def empty_tables() -> None:
+    tables = [t for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An application context for tests that call services and the engine directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
