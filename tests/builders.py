@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import MetaData, select
+from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import (
@@ -201,10 +201,8 @@ class Journey:
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, read on a fresh connection: proof of what was written."""
-    metadata = MetaData()
-    metadata.reflect(db.engine)
     with db.engine.connect() as connection:
         return {
-            name: sorted(connection.execute(table.select()).all(), key=repr)
-            for name, table in metadata.tables.items()
+            table.name: sorted(connection.execute(table.select()).all(), key=repr)
+            for table in db.metadata.sorted_tables
         }
