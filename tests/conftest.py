@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from certtrack import create_app
 from certtrack.extensions import db
@@ -49,6 +49,25 @@ def migrated(database_url: str) -> str:
         upgrade()
         db.engine.dispose()
     return database_url
+
+
+@pytest.fixture
+def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database on the same backend."""
+    if BACKEND == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    server = create_engine(
+        make_url(database_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    with server.connect() as connection:
+        connection.execute(text("CREATE DATABASE certtrack_empty"))
+    yield (
+        make_url(database_url).set(database="certtrack_empty").render_as_string(hide_password=False)
+    )
+    with server.connect() as connection:
+        connection.execute(text("DROP DATABASE certtrack_empty WITH (FORCE)"))
+    server.dispose()
 
 
 @pytest.fixture
