@@ -25,6 +25,8 @@ def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
     if config is None or isinstance(config, str):
         config = CONFIGS[config or os.environ.get("FLASK_CONFIG", "development")]()
     app.config.from_object(config)
+    # Scheme settings (CERTTRACK_GRACE_MONTHS=...) straight from the environment.
+    app.config.update({k: v for k, v in os.environ.items() if k.startswith("CERTTRACK_")})
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

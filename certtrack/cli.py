@@ -2,7 +2,7 @@
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from certtrack.extensions import db
@@ -66,6 +66,7 @@ def diagram_command(markdown: bool) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Load demo data (idempotent) and print the demo logins."""
     from certtrack.demo import seed

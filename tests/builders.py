@@ -1,27 +1,16 @@
 """Test data built through the real models and services."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
+from certtrack.demo.story import Story, at, sample_review
 from certtrack.extensions import db
-from certtrack.models import (
-    Agency,
-    Application,
-    AuditEntry,
-    Cluster,
-    IndicatorKind,
-    Label,
-    Level,
-    Role,
-    User,
-)
-from certtrack.services import applications, benchmarking
+from certtrack.models import Agency, Application, Cluster, Label, Level, Role, User
 from certtrack.services.users import hash_password
-from certtrack.workflow import requirements
+
+__all__ = ["Cast", "Journey", "at", "make_cast", "sample_review", "snapshot"]
 
 ELIGIBLE_PROFILE: dict[str, Any] = {
     "country": "IT",
@@ -107,96 +96,23 @@ def make_cast() -> Cast:
     )
 
 
-def at(day: date) -> datetime:
-    return datetime.combine(day, time(10, 0))
-
-
-def full_review(level: Level, *, passing: bool = True) -> dict[str, Any]:
-    """Benchmarking data that completes a review of `level` (Gold and Silver pass when
-    `passing`)."""
-    values: dict[str, Any] = {}
-    for definition in requirements.definitions_for(level):
-        if definition.kind == IndicatorKind.BENCHMARK:
-            values[definition.code] = f"Answer for {definition.code}"
-        elif definition.kind == IndicatorKind.BASELINE:
-            values[definition.code] = passing
-        else:
-            assert definition.max_score is not None and definition.threshold is not None
-            values[definition.code] = definition.max_score if passing else definition.threshold
-    data: dict[str, Any] = {
-        "values": values,
-        "summary": "The cluster management is solid; services need a sharper focus.",
-        "recommendations": [
-            {"title": "Write a three-year strategy", "priority": "high", "owner": "Board"},
-            {"title": "Survey member satisfaction yearly", "priority": "medium"},
-        ],
-    }
-    if level == Level.SILVER:
-        data["improvement_areas"] = [
-            {"title": f"Area {i}", "effect": f"Measured effect {i}"} for i in (1, 2, 3)
-        ]
-    return data
-
-
-class Journey:
-    """Walks one cluster's applications through the workflow with the real services."""
+class Journey(Story):
+    """A Story for the standard cast, with defaults that keep tests short."""
 
     def __init__(self, cast: Cast) -> None:
+        super().__init__(cast.cluster, cast.manager, cast.coordinator)
         self.cast = cast
 
-    @property
-    def application(self) -> Application:
-        query = (
-            select(Application)
-            .where(Application.cluster_id == self.cast.cluster.id)
-            .order_by(Application.id.desc())
-        )
-        application = db.session.scalars(query).first()
-        assert application is not None
-        return application
-
     def start(self, level: Level = Level.BRONZE, day: date = date(2014, 6, 2)) -> Application:
-        return applications.open_application(
-            self.cast.cluster, level, self.cast.manager, now=at(day)
-        )
-
-    def fire(self, event: str, actor: User | None, day: date, **params: Any) -> AuditEntry:
-        return applications.fire(self.application, event, actor, today=day, now=at(day), **params)
-
-    def review(self, day: date, interview: date, consultant: User | None = None, **kw: Any) -> None:
-        benchmarking.save_benchmarking(
-            self.application,
-            consultant or self.cast.consultant,
-            today=day,
-            interview_date=interview,
-            **full_review(self.application.level, **kw),
-        )
+        return super().start(level, day)
 
     def to_review(self, day: date, consultant: User | None = None) -> None:
-        """Submit and assign (the application must be a draft)."""
-        cast = self.cast
-        self.fire("submit", cast.manager, day)
-        self.fire(
-            "assign_consultant",
-            cast.coordinator,
-            day,
-            consultant_id=(consultant or cast.consultant).id,
-        )
+        self.submit_and_assign(consultant or self.cast.consultant, day)
 
-    def to_label(
-        self, interview: date, consultant: User | None = None, issue_day: date | None = None
+    def to_label(  # type: ignore[override]
+        self, interview: date, consultant: User | None = None, issued: date | None = None
     ) -> Label:
-        """From draft to label_issued: submitted a month before the interview, report
-        delivered and label issued after it."""
-        consultant = consultant or self.cast.consultant
-        self.to_review(interview.replace(day=1), consultant)
-        day = issue_day or interview
-        self.review(day, interview, consultant)
-        self.fire("deliver_report", consultant, day)
-        self.fire("issue_label", self.cast.coordinator, day)
-        label = self.application.label
-        assert label is not None
-        return label
+        return super().to_label(consultant or self.cast.consultant, interview, issued)
 
 
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:

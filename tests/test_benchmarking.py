@@ -9,7 +9,7 @@ from certtrack.extensions import db
 from certtrack.models import Level, Priority, Setting
 from certtrack.services.benchmarking import save_benchmarking, set_improvement_areas
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams, NotAllowedInState
-from tests.builders import Journey, full_review, make_cast, snapshot
+from tests.builders import Journey, make_cast, sample_review, snapshot
 
 DAY = date(2014, 10, 20)
 
@@ -113,7 +113,7 @@ def test_only_the_assigned_consultant_during_review(review):
     for outsider in (cast.second_consultant, cast.coordinator, cast.manager, cast.admin):
         with pytest.raises(ForbiddenForRole, match="Only the consultant assigned"):
             save_benchmarking(app, outsider, today=DAY, values={"B01": "x"})
-    review.review(DAY, date(2014, 10, 15))
+    review.review(review.cast.consultant, DAY, date(2014, 10, 15))
     review.fire("deliver_report", cast.consultant, DAY)
     with pytest.raises(NotAllowedInState, match="The report was delivered"):
         save_benchmarking(app, cast.consultant, today=DAY, values={"B01": "changed"})
@@ -128,7 +128,7 @@ def test_not_before_review(ctx):
 
 
 def test_complete_review_passes_the_delivery_guard(review):
-    review.review(DAY, date(2014, 10, 15))
+    review.review(review.cast.consultant, DAY, date(2014, 10, 15))
     entry = review.fire("deliver_report", review.cast.consultant, DAY)
     assert entry.event == "deliver_report"
     assert review.application.report.delivered_by_id == review.cast.consultant.id
@@ -160,5 +160,5 @@ def test_improvement_areas_refused_for_bronze(review):
             review.application,
             review.cast.consultant,
             today=DAY,
-            improvement_areas=full_review(Level.SILVER)["improvement_areas"],
+            improvement_areas=sample_review(Level.SILVER, DAY)["improvement_areas"],
         )

@@ -31,7 +31,7 @@ def test_bronze_to_silver_to_gold(ctx):
 
     # Bronze: interview in October 2014, valid until the end of October 2016.
     bronze_app = journey.start(Level.BRONZE, date(2014, 6, 2))
-    bronze = journey.to_label(interview=date(2014, 10, 15), issue_day=date(2014, 11, 20))
+    bronze = journey.to_label(interview=date(2014, 10, 15), issued=date(2014, 11, 20))
     assert (bronze.level, bronze.valid_until, bronze.status) == (
         Level.BRONZE,
         date(2016, 10, 31),
@@ -77,9 +77,7 @@ def test_bronze_to_silver_to_gold(ctx):
         date(2016, 5, 13),
         consultant_id=cast.second_consultant.id,
     )
-    journey.review(
-        date(2016, 6, 30), interview=date(2016, 6, 20), consultant=cast.second_consultant
-    )
+    journey.review(cast.second_consultant, date(2016, 6, 30), date(2016, 6, 20))
     journey.fire("deliver_report", cast.second_consultant, date(2016, 6, 30))
     journey.fire("issue_label", cast.coordinator, date(2016, 7, 1))
     silver = silver_app.label

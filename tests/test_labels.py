@@ -15,7 +15,7 @@ from tests.builders import Journey, make_cast
 def test_leap_year_interview_validity(ctx):
     journey = Journey(make_cast())
     journey.start(day=date(2024, 1, 10))
-    label = journey.to_label(interview=date(2024, 2, 29), issue_day=date(2024, 3, 20))
+    label = journey.to_label(interview=date(2024, 2, 29), issued=date(2024, 3, 20))
     assert (label.interview_month, label.valid_until, label.issued_on) == (
         date(2024, 2, 1),
         date(2026, 2, 28),

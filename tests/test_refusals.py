@@ -16,7 +16,7 @@ from certtrack.services import applications
 from certtrack.services.benchmarking import save_benchmarking, set_improvement_areas
 from certtrack.services.time_events import run_time_events
 from certtrack.workflow.errors import WorkflowError
-from tests.builders import Cast, Journey, at, full_review, make_cast, snapshot
+from tests.builders import Cast, Journey, at, make_cast, sample_review, snapshot
 
 INTERVIEW = date(2014, 10, 15)
 
@@ -42,7 +42,7 @@ def in_review(j: Journey) -> None:
 
 def reviewed(j: Journey) -> None:
     in_review(j)
-    j.review(INTERVIEW, INTERVIEW)
+    j.review(j.cast.consultant, INTERVIEW, INTERVIEW)
 
 
 def delivered(j: Journey) -> None:
@@ -82,7 +82,7 @@ def silver_delivered_failing_baseline(j: Journey) -> None:
         date(2016, 5, 12),
         consultant_id=j.cast.second_consultant.id,
     )
-    j.review(date(2016, 6, 1), date(2016, 5, 30), j.cast.second_consultant, passing=False)
+    j.review(j.cast.second_consultant, date(2016, 6, 1), date(2016, 5, 30), passing=False)
     j.fire("deliver_report", j.cast.second_consultant, date(2016, 6, 1))
 
 
@@ -95,7 +95,7 @@ def gold_delivered(passing: bool, **scores: int) -> Callable[[Journey], None]:
         db.session.commit()
         j.start(Level.GOLD, date(2014, 9, 1))
         j.to_review(date(2014, 9, 1))
-        data = full_review(Level.GOLD, passing=passing)
+        data = sample_review(Level.GOLD, INTERVIEW, passing=passing)
         data["values"].update(scores)
         save_benchmarking(
             j.application, j.cast.consultant, today=INTERVIEW, interview_date=INTERVIEW, **data

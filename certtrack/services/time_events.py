@@ -15,7 +15,7 @@ from certtrack.workflow.errors import Conflict, NotAllowedInState
 from certtrack.workflow.policy import Policy, load_policy
 
 
-def due_queries(today: date, policy: Policy) -> list[tuple[str, Select[tuple[Application]]]]:
+def due_queries(today: date, policy: Policy) -> list[tuple[str, Select[Application]]]:
     """For each time event, the applications it is due for today. Lapse runs first, so a
     pass that was down for weeks moves follow_up straight to lapsed, then to expired."""
     with_label = select(Application).join(Label, Label.application_id == Application.id)
