@@ -1,0 +1,41 @@
+# `make run`: install, migrate, load the demo, serve on http://127.0.0.1:5000.
+# `make test`: install with the dev extra, lint, type-check, run the suite on SQLite
+# and again on a PostgreSQL server that the tests start themselves.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: install run lint test test-sqlite test-postgresql clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test-sqlite: install
+	CERTTRACK_TEST_DB=sqlite $(BIN)/python -m pytest
+
+test-postgresql: install
+	CERTTRACK_TEST_DB=postgresql $(BIN)/python -m pytest
+
+test: lint test-sqlite test-postgresql
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
