@@ -1,6 +1,7 @@
 """`flask seed-demo`: every state has something to show, and running it twice adds nothing."""
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from sqlalchemy import func, select
 
@@ -59,3 +60,25 @@ def test_cli_prints_the_logins(runner, app):
     assert f"Every demo account uses the password: {PASSWORD}" in result.output
     assert "coordinator@informest.example" in result.output
     assert "manager@ditenave.example" in result.output
+
+
+def test_audit_trail_is_an_unbroken_chain_for_every_path(ctx):
+    """The demo walks every path; each application's history starts with its creation
+    and every step leaves from the state the previous one reached."""
+    seed(TODAY)
+    for application in db.session.scalars(select(Application)):
+        steps = application.history
+        assert (steps[0].event, steps[0].from_state, steps[0].to_state) == (
+            "create",
+            None,
+            State.DRAFT,
+        )
+        for earlier, later in pairwise(steps):
+            assert later.from_state == earlier.to_state, (application.id, later.event)
+            assert later.at >= earlier.at, (application.id, later.event)
+        assert steps[-1].to_state == application.state
+        successor = application.next
+        if application.state in (State.RENEWED, State.UPGRADED):
+            assert successor is not None and successor.history[0].data == {
+                "previous_id": application.id
+            }

@@ -82,7 +82,7 @@ def renewed_now_in_review(story: Story, people: dict[str, User], today: date) ->
     interview = months_ago(today, 23)
     story.start(Level.BRONZE, interview - timedelta(days=30))
     story.to_label(people["anna"], interview)
-    story.fire("start_follow_up", story.manager, interview + timedelta(days=5))
+    story.fire("start_follow_up", story.manager, interview + timedelta(days=10))
     renew = months_ago(today, 1)
     story.advance(renew)
     story.fire("renew", story.manager, renew, comment="Renewing before the label ends.")
