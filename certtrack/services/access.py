@@ -1,0 +1,97 @@
+"""Who may see what. One set of rules for the web pages, the API, exports and feeds:
+a manager sees their own cluster, a coordinator the clusters of their agency, a
+consultant the applications assigned to them (and those clusters), an admin everything.
+
+Each rule comes twice: as a SQL filter for lists (bounded queries whatever the data
+size) and as a check on one loaded row."""
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, false, select, true
+
+from certtrack.extensions import db
+from certtrack.models import Application, Cluster, Role, User
+from certtrack.workflow.errors import ForbiddenForRole, NotFound
+
+
+def cluster_filter(user: User) -> ColumnElement[bool]:
+    """WHERE clause on Cluster for the clusters `user` may see."""
+    if not user.active:
+        return false()
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.COORDINATOR:
+        return Cluster.agency_id == user.agency_id
+    if user.role == Role.MANAGER:
+        return Cluster.id == user.cluster_id
+    assigned = select(Application.cluster_id).where(Application.consultant_id == user.id)
+    return Cluster.id.in_(assigned)
+
+
+def application_filter(user: User) -> ColumnElement[bool]:
+    """WHERE clause on Application for the applications `user` may see."""
+    if not user.active:
+        return false()
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.COORDINATOR:
+        agency_clusters = select(Cluster.id).where(Cluster.agency_id == user.agency_id)
+        return Application.cluster_id.in_(agency_clusters)
+    if user.role == Role.MANAGER:
+        return Application.cluster_id == user.cluster_id
+    return Application.consultant_id == user.id
+
+
+def can_view_cluster(user: User, cluster: Cluster) -> bool:
+    if not user.active:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.COORDINATOR:
+        return cluster.agency_id == user.agency_id
+    if user.role == Role.MANAGER:
+        return cluster.id == user.cluster_id
+    query = select(Application.id).where(
+        Application.cluster_id == cluster.id, Application.consultant_id == user.id
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def can_view_application(user: User, application: Application) -> bool:
+    if not user.active:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if user.role == Role.COORDINATOR:
+        return application.cluster.agency_id == user.agency_id
+    if user.role == Role.MANAGER:
+        return application.cluster_id == user.cluster_id
+    return application.consultant_id == user.id
+
+
+def can_edit_cluster(user: User, cluster: Cluster) -> bool:
+    """Profile edits: its manager, a coordinator of its agency, an admin."""
+    return user.active and (
+        user.role == Role.ADMIN
+        or (user.role == Role.COORDINATOR and cluster.agency_id == user.agency_id)
+        or (user.role == Role.MANAGER and cluster.id == user.cluster_id)
+    )
+
+
+def get_cluster(user: User, cluster_id: int) -> Cluster:
+    """The cluster, or NotFound (404) / ForbiddenForRole (403)."""
+    cluster = db.session.get(Cluster, cluster_id)
+    if cluster is None:
+        raise NotFound(_("No cluster %(id)s.", id=cluster_id))
+    if not can_view_cluster(user, cluster):
+        raise ForbiddenForRole(_("You may not see this cluster."))
+    return cluster
+
+
+def get_application(user: User, application_id: int) -> Application:
+    """The application, or NotFound (404) / ForbiddenForRole (403)."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        raise NotFound(_("No application %(id)s.", id=application_id))
+    if not can_view_application(user, application):
+        raise ForbiddenForRole(_("You may not see this application."))
+    return application
