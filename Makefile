@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: install run lint test test-sqlite test-postgresql clean
+.PHONY: install run lint test test-sqlite test-postgresql clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d certtrack/translations
 
 run: install
 	$(BIN)/flask db upgrade
@@ -36,6 +37,11 @@ test-postgresql: install
 	CERTTRACK_TEST_DB=postgresql $(BIN)/python -m pytest
 
 test: lint test-sqlite test-postgresql
+
+# Refresh the catalogs after changing user-facing text; translate, then `make install`.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o certtrack/translations/messages.pot certtrack
+	$(BIN)/pybabel update -i certtrack/translations/messages.pot -d certtrack/translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -25,6 +25,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Werkzeug's scrypt: salted and memory-hard.
     PASSWORD_HASH_METHOD = "scrypt"
+    BOOTSTRAP_SERVE_LOCAL = True  # no CDN at run time
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
     CERTTRACK_TIMEZONE = os.environ.get("CERTTRACK_TIMEZONE", "Europe/Rome")

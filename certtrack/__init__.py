@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-from certtrack import cli, models
-from certtrack.extensions import babel, csrf, db, login_manager, mail, migrate
+from certtrack import cli, i18n, models
+from certtrack.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
 from config import CONFIGS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -45,7 +45,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    bootstrap.init_app(app)
+    app.jinja_env.globals.update(LOCALES=i18n.LOCALES)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> models.User | None:

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and attached in create_app()."""
 
 from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -15,3 +16,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()
+bootstrap = Bootstrap5()

@@ -38,6 +38,8 @@ class Policy:
     # After expiry a label may still be renewed for this long.
     grace_months: int = 12
     renewal_window_days: int = 180
+    # The consultant's report is due this long after the assignment (~5 weeks).
+    review_due_days: int = 35
 
     def validity_months(self, level: Level, renewal: bool) -> int:
         if renewal:
