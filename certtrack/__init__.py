@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 from sqlalchemy import event
 
 from certtrack import cli, i18n, models
@@ -47,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     bootstrap.init_app(app)
-    app.jinja_env.globals.update(LOCALES=i18n.LOCALES)
+    app.jinja_env.globals.update(LOCALES=i18n.LOCALES, get_locale=get_locale)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> models.User | None:
