@@ -6,10 +6,14 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
 from certtrack import cli, i18n, models
+from certtrack.auth import bp as auth_bp
+from certtrack.errors import register_error_handlers
 from certtrack.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
+from certtrack.main import bp as main_bp
 from config import CONFIGS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -33,6 +37,7 @@ def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    register_error_handlers(app)
     cli.register(app)
     return app
 
@@ -44,6 +49,9 @@ def register_extensions(app: Flask) -> None:
             event.listen(db.engine, "connect", _configure_sqlite)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -65,6 +73,5 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from certtrack.main import bp as main_bp
-
     app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)

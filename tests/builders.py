@@ -10,7 +10,7 @@ from certtrack.extensions import db
 from certtrack.models import Agency, Application, Cluster, Label, Level, Role, User
 from certtrack.services.users import hash_password
 
-__all__ = ["Cast", "Journey", "at", "make_cast", "sample_review", "snapshot"]
+__all__ = ["PASSWORD", "Cast", "Journey", "at", "make_cast", "sample_review", "snapshot"]
 
 ELIGIBLE_PROFILE: dict[str, Any] = {
     "country": "IT",

@@ -1,0 +1,59 @@
+"""The one place that turns errors into responses: JSON under /api/, pages elsewhere."""
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.wrappers import Response
+
+from certtrack.extensions import db
+from certtrack.workflow.errors import WorkflowError
+
+API_PREFIX = "/api/"
+
+
+def wants_json() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def json_error(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> tuple[dict[str, object], int]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}, status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(WorkflowError)
+    def workflow_error(error: WorkflowError) -> Response | tuple[object, int]:
+        db.session.rollback()
+        if wants_json():
+            return json_error(error.status, error.code, error.message, error.fields)
+        if request.method == "POST":
+            # A refused action: say why, back on the page it came from.
+            flash(error.message, "danger")
+            return redirect(request.referrer or url_for("main.index"))
+        return render_template(
+            "errors/error.html", status=error.status, message=error.message
+        ), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response | tuple[object, int]:
+        status = error.code or 500
+        if wants_json():
+            code = (error.name or "error").lower().replace(" ", "_")
+            return json_error(status, code, error.description or error.name)
+        if status in (301, 302, 303, 307, 308):
+            return error.get_response()
+        return render_template(
+            "errors/error.html", status=status, message=error.description
+        ), status
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response | tuple[object, int]:
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        message = _("Something went wrong on our side; nothing was saved.")
+        if wants_json():
+            return json_error(500, "internal_error", message)
+        return render_template(
+            "errors/error.html", status=500, message=message
+        ), InternalServerError.code
