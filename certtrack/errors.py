@@ -1,9 +1,9 @@
 """The one place that turns errors into responses: JSON under /api/, pages elsewhere."""
 
 from flask import Flask, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.wrappers import Response
 
 from certtrack.extensions import db
 from certtrack.workflow.errors import WorkflowError
@@ -23,7 +23,7 @@ def json_error(
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(WorkflowError)
-    def workflow_error(error: WorkflowError) -> Response | tuple[object, int]:
+    def workflow_error(error: WorkflowError) -> ResponseReturnValue:
         db.session.rollback()
         if wants_json():
             return json_error(error.status, error.code, error.message, error.fields)
@@ -36,7 +36,7 @@ def register_error_handlers(app: Flask) -> None:
         ), error.status
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response | tuple[object, int]:
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
@@ -48,7 +48,7 @@ def register_error_handlers(app: Flask) -> None:
         ), status
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> Response | tuple[object, int]:
+    def unexpected(error: Exception) -> ResponseReturnValue:
         db.session.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         message = _("Something went wrong on our side; nothing was saved.")
