@@ -10,10 +10,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
 from certtrack import cli, i18n, models
+from certtrack.applications import bp as applications_bp
 from certtrack.auth import bp as auth_bp
+from certtrack.clusters import bp as clusters_bp
+from certtrack.dashboard import bp as dashboard_bp
 from certtrack.errors import register_error_handlers
 from certtrack.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
 from certtrack.main import bp as main_bp
+from certtrack.recommendations import bp as recommendations_bp
+from certtrack.reviews import bp as reviews_bp
+from certtrack.web import register_template_helpers
 from config import CONFIGS
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -38,6 +44,7 @@ def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_template_helpers(app)
     cli.register(app)
     return app
 
@@ -73,5 +80,13 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        dashboard_bp,
+        clusters_bp,
+        applications_bp,
+        reviews_bp,
+        recommendations_bp,
+    ):
+        app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from certtrack.models import Application, Level, Role, User
 from certtrack.workflow import requirements
 from certtrack.workflow.dates import grace_end, renewal_window_opens
 from certtrack.workflow.eligibility import eligibility_problems, missing_profile_fields
+from certtrack.workflow.policy import Policy
 from certtrack.workflow.prerequisites import prerequisite_problem
 from certtrack.workflow.types import Context, Refusal
 
@@ -48,29 +49,35 @@ def level_prerequisites(ctx: Context) -> Refusal | None:
 def consultant_impartial(ctx: Context) -> Refusal | None:
     consultant = db.session.get(User, ctx.params["consultant_id"])
     assert consultant is not None  # the param check ran first
-    cluster = ctx.application.cluster
-    reason = None
+    reason = impartiality_problem(ctx.application, consultant, ctx.policy)
+    return Refusal(reason, {"consultant_id": reason}) if reason else None
+
+
+def impartiality_problem(application: Application, consultant: User, policy: Policy) -> str | None:
+    """Why `consultant` may not assess `application`'s cluster, or None. Also used to
+    explain the choice on the assignment form."""
+    cluster = application.cluster
     if cluster in consultant.conflicts:
-        reason = _(
+        return _(
             "%(name)s has declared a conflict of interest with %(cluster)s.",
             name=consultant.name,
             cluster=cluster.name,
         )
-    elif (consultant.affiliation or "").strip().casefold() == cluster.name.casefold():
-        reason = _(
+    if (consultant.affiliation or "").strip().casefold() == cluster.name.casefold():
+        return _(
             "%(name)s works for %(cluster)s and cannot assess it.",
             name=consultant.name,
             cluster=cluster.name,
         )
-    elif ctx.policy.forbid_same_consultant_twice and (
-        _previous_consultant_id(ctx.application) == consultant.id
+    if policy.forbid_same_consultant_twice and (
+        _previous_consultant_id(application) == consultant.id
     ):
-        reason = _(
+        return _(
             "%(name)s reviewed this cluster's previous process; "
             "the same expert may not review it twice in a row.",
             name=consultant.name,
         )
-    return Refusal(reason, {"consultant_id": reason}) if reason else None
+    return None
 
 
 def _previous_consultant_id(application: Application) -> int | None:

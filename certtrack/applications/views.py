@@ -1,0 +1,206 @@
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
+
+from certtrack import vocabulary
+from certtrack.applications.forms import AssignForm, ImprovementAreasForm
+from certtrack.extensions import db
+from certtrack.models import (
+    Application,
+    AuditEntry,
+    Level,
+    Recommendation,
+    Report,
+    Role,
+    State,
+    User,
+)
+from certtrack.services import access, applications, path, portfolio
+from certtrack.services.benchmarking import set_improvement_areas
+from certtrack.web import actor, apply_errors, roles_required, today
+from certtrack.workflow.definition import TRANSITIONS_BY_EVENT
+from certtrack.workflow.engine import allowed_transitions
+from certtrack.workflow.errors import InvalidParams
+from certtrack.workflow.guards import impartiality_problem
+from certtrack.workflow.policy import load_policy
+
+bp = Blueprint("applications", __name__)
+
+
+@bp.get("/board")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def board() -> str:
+    user, args = actor(), request.args
+    level = args.get("level", "")
+    consultant = args.get("consultant", "")
+    filters = portfolio.BoardFilters(
+        level=Level(level) if level in {lv.value for lv in Level} else None,
+        region=args.get("region") or None,
+        sector=args.get("sector") or None,
+        consultant_id=int(consultant) if consultant.isdigit() else None,
+        search=args.get("q") or None,
+    )
+    return render_template(
+        "applications/board.html",
+        columns=portfolio.board(user, filters),
+        closed=portfolio.closed_counts(user, filters),
+        choices=portfolio.filter_choices(user),
+        consultants=[c for c, _load in portfolio.consultants_with_workload()],
+        filters=filters,
+        levels=list(Level),
+    )
+
+
+@bp.get("/applications/<int:application_id>")
+@login_required
+def detail(application_id: int) -> str:
+    user = actor()
+    application = _load(access.get_application(user, application_id).id)
+    areas_form = None
+    if _names_areas(user, application):
+        areas_form = ImprovementAreasForm(
+            data={
+                "areas": [
+                    {"title": a.title, "effect": a.effect} for a in application.improvement_areas
+                ]
+            }
+        )
+    return _page(application, areas_form)
+
+
+def _load(application_id: int) -> Application:
+    """The application with everything its page shows, in a fixed number of queries."""
+    return db.session.scalars(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.cluster),
+            joinedload(Application.consultant),
+            joinedload(Application.label),
+            selectinload(Application.improvement_areas),
+            selectinload(Application.history).joinedload(AuditEntry.actor),
+            joinedload(Application.report)
+            .selectinload(Report.recommendations)
+            .selectinload(Recommendation.notes),
+        )
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _names_areas(user: User, application: Application) -> bool:
+    """The cluster's manager names Silver's improvement areas before the review."""
+    return (
+        application.level == Level.SILVER
+        and application.state in (State.DRAFT, State.SUBMITTED)
+        and user.role == Role.MANAGER
+        and user.cluster_id == application.cluster_id
+    )
+
+
+def _page(application: Application, areas_form: ImprovementAreasForm | None) -> str:
+    user, day = actor(), today()
+    return render_template(
+        "applications/detail.html",
+        app=application,
+        actions=allowed_transitions(application, user),
+        next_step=path.next_step(application, day, load_policy()),
+        areas_form=areas_form,
+        day=day,
+    )
+
+
+@bp.post("/applications/<int:application_id>/events/<event>")
+@login_required
+def fire(application_id: int, event: str) -> Response:
+    """Every workflow button posts here; the engine decides, refusals come back as a
+    message on the page the user came from."""
+    user = actor()
+    application = access.get_application(user, application_id)
+    transition = TRANSITIONS_BY_EVENT.get(event)
+    if transition is None:
+        abort(404)
+    form = request.form
+    params: dict[str, Any] = {p.name: form.get(p.name, "") for p in transition.params}
+    if form.get("comment", "").strip():
+        params["comment"] = form["comment"]
+    version = form.get("version", "")
+    applications.fire(
+        application,
+        event,
+        user,
+        today=today(),
+        expected_version=int(version) if version.isdigit() else None,
+        **params,
+    )
+    flash(_("Done: %(step)s.", step=vocabulary.name(event)), "success")
+    if event in ("renew", "upgrade") and application.next is not None:
+        return redirect(url_for("applications.detail", application_id=application.next.id))
+    return redirect(
+        request.referrer or url_for("applications.detail", application_id=application.id)
+    )
+
+
+@bp.route("/applications/<int:application_id>/assign", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def assign(application_id: int) -> str | Response | tuple[str, int]:
+    user, policy = actor(), load_policy()
+    application = access.get_application(user, application_id)
+    if application.state not in (State.SUBMITTED, State.CONSULTANT_REVIEW):
+        flash(
+            _("A consultant is assigned to submitted applications or reviews under way."), "warning"
+        )
+        return redirect(url_for("applications.detail", application_id=application.id))
+    pool = [
+        (consultant, workload, impartiality_problem(application, consultant, policy))
+        for consultant, workload in portfolio.consultants_with_workload()
+    ]
+    form = AssignForm(version=application.version)
+    form.consultant_id.choices = [(c.id, c.name) for c, _w, problem in pool if problem is None]
+    if form.validate_on_submit():
+        event = (
+            "assign_consultant" if application.state == State.SUBMITTED else "reassign_consultant"
+        )
+        try:
+            applications.fire(
+                application,
+                event,
+                user,
+                today=today(),
+                expected_version=int(form.version.data)
+                if str(form.version.data).isdigit()
+                else None,
+                consultant_id=form.consultant_id.data,
+                comment=form.comment.data or None,
+            )
+        except InvalidParams as error:
+            apply_errors(form, error.fields)
+        else:
+            flash(_("The review is assigned."), "success")
+            return redirect(url_for("applications.detail", application_id=application.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "applications/assign.html", app=application, form=form, pool=pool
+    ), status
+
+
+@bp.post("/applications/<int:application_id>/improvement-areas")
+@roles_required(Role.MANAGER)
+def improvement_areas(application_id: int) -> str | Response | tuple[str, int]:
+    user = actor()
+    application = access.get_application(user, application_id)
+    form = ImprovementAreasForm()
+    if form.validate_on_submit():
+        areas = [entry.data for entry in form.areas if entry.title.data or entry.effect.data]
+        try:
+            set_improvement_areas(application, user, areas)
+        except InvalidParams as error:
+            apply_errors(form, error.fields, {"improvement_areas": "areas"})
+        else:
+            flash(_("The improvement areas are saved."), "success")
+            return redirect(url_for("applications.detail", application_id=application.id))
+    return _page(_load(application.id), form), 422

@@ -1,0 +1,186 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers import Response
+
+from certtrack.clusters.forms import ClusterForm, StartApplicationForm
+from certtrack.extensions import db
+from certtrack.models import (
+    Agency,
+    Application,
+    AuditEntry,
+    Cluster,
+    Label,
+    LabelStatus,
+    Level,
+    ProgressNote,
+    Recommendation,
+    Report,
+    Role,
+    User,
+)
+from certtrack.services import access, applications, path, portfolio
+from certtrack.services.clusters import create_cluster, update_cluster
+from certtrack.web import PER_PAGE, actor, apply_errors, page_number, roles_required, today
+from certtrack.workflow.engine import allowed_transitions
+from certtrack.workflow.errors import InvalidParams
+from certtrack.workflow.policy import load_policy
+
+bp = Blueprint("clusters", __name__, url_prefix="/clusters")
+LIVE = (LabelStatus.VALID, LabelStatus.LAPSED)
+
+
+@bp.get("")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def index() -> str:
+    user, search = actor(), request.args.get("q", "").strip()
+    query = select(Cluster).where(access.cluster_filter(user)).options(joinedload(Cluster.agency))
+    if search:
+        query = query.where(func.lower(Cluster.name).like(f"%{search.lower()}%"))
+    page = db.paginate(
+        query.order_by(Cluster.name, Cluster.id),
+        page=page_number(),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    ids = [cluster.id for cluster in page.items]
+    labels: dict[int, Label] = {}
+    for label in db.session.scalars(
+        select(Label).where(Label.cluster_id.in_(ids), Label.status.in_(LIVE)).order_by(Label.id)
+    ):
+        labels[label.cluster_id] = label  # the latest live label wins
+    open_apps = {
+        app.cluster_id: app
+        for app in db.session.scalars(
+            select(Application).where(
+                Application.cluster_id.in_(ids), Application.state.not_in(portfolio.CLOSED_STATES)
+            )
+        )
+    }
+    return render_template(
+        "clusters/index.html", page=page, labels=labels, open_apps=open_apps, q=search, day=today()
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def new() -> str | Response | tuple[str, int]:
+    user = actor()
+    form = ClusterForm()
+    agencies = portfolio.agencies() if user.role == Role.ADMIN else [user.agency]
+    form.agency_id.choices = [(a.id, a.name) for a in agencies if a is not None]
+    if form.validate_on_submit():
+        agency = db.session.get(Agency, form.agency_id.data)
+        if agency is None or agency not in agencies:
+            abort(403)
+        try:
+            cluster = create_cluster(agency, user, form.profile())
+        except InvalidParams as error:
+            apply_errors(form, error.fields)
+        else:
+            flash(_("%(name)s is registered.", name=cluster.name), "success")
+            return redirect(url_for("clusters.detail", cluster_id=cluster.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("clusters/form.html", form=form, cluster=None), status
+
+
+@bp.get("/<int:cluster_id>")
+@login_required
+def detail(cluster_id: int) -> str:
+    user, day, policy = actor(), today(), load_policy()
+    access.get_cluster(user, cluster_id)
+    cluster = db.session.scalars(
+        select(Cluster)
+        .where(Cluster.id == cluster_id)
+        .options(
+            joinedload(Cluster.agency),
+            selectinload(Cluster.managers),
+            selectinload(Cluster.labels),
+            selectinload(Cluster.applications).options(
+                joinedload(Application.consultant),
+                joinedload(Application.label),
+                selectinload(Application.improvement_areas),
+                joinedload(Application.report)
+                .selectinload(Report.recommendations)
+                .selectinload(Recommendation.notes)
+                .joinedload(ProgressNote.author),
+            ),
+        )
+        .execution_options(populate_existing=True)
+    ).one()
+    current = path.current_application(cluster)
+    reviewed = [a for a in cluster.applications if a.report and a.report.delivered_at]
+    history = db.session.scalars(
+        select(AuditEntry)
+        .join(Application)
+        .where(Application.cluster_id == cluster.id)
+        .options(joinedload(AuditEntry.actor), joinedload(AuditEntry.application))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(15)
+    ).all()
+    live = [label for label in cluster.labels if label.status in LIVE]
+    held = max(live, key=lambda label: (label.level.rank, label.id)) if live else None
+    start_form = None
+    if (current is None or current.is_closed) and _may_start(user, cluster):
+        start_form = StartApplicationForm(level=_suggested_level(held))
+    return render_template(
+        "clusters/detail.html",
+        cluster=cluster,
+        current=current,
+        actions=allowed_transitions(current, user) if current else [],
+        next_step=path.next_step(current, day, policy),
+        timeline=path.timeline(cluster, day, policy),
+        held=held,
+        followed=reviewed[-1] if reviewed else None,
+        history=history,
+        start_form=start_form,
+        can_edit=access.can_edit_cluster(user, cluster),
+        day=day,
+    )
+
+
+@bp.route("/<int:cluster_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(cluster_id: int) -> str | Response | tuple[str, int]:
+    user = actor()
+    cluster = access.get_cluster(user, cluster_id)
+    if not access.can_edit_cluster(user, cluster):
+        abort(403)
+    form = ClusterForm(obj=cluster)
+    form.agency_id.choices = [(cluster.agency_id, cluster.agency.name)]
+    form.agency_id.data = cluster.agency_id
+    if form.validate_on_submit():
+        try:
+            update_cluster(cluster, user, form.profile())
+        except InvalidParams as error:
+            apply_errors(form, error.fields)
+        else:
+            flash(_("The profile is saved."), "success")
+            return redirect(url_for("clusters.detail", cluster_id=cluster.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("clusters/form.html", form=form, cluster=cluster), status
+
+
+@bp.post("/<int:cluster_id>/applications")
+@login_required
+def start_application(cluster_id: int) -> Response:
+    user = actor()
+    cluster = access.get_cluster(user, cluster_id)
+    form = StartApplicationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    application = applications.open_application(cluster, Level(form.level.data), user)
+    flash(_("The application is started as a draft."), "success")
+    return redirect(url_for("applications.detail", application_id=application.id))
+
+
+def _may_start(user: User, cluster: Cluster) -> bool:
+    return access.can_edit_cluster(user, cluster)
+
+
+def _suggested_level(held: Label | None) -> str:
+    if held is None:
+        return Level.BRONZE.value
+    return (held.level.next or held.level).value

@@ -1,0 +1,66 @@
+from datetime import timedelta
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from certtrack.models import Role, State
+from certtrack.services import portfolio
+from certtrack.web import actor, roles_required, today
+from certtrack.workflow.policy import load_policy
+
+bp = Blueprint("dashboard", __name__)
+WINDOWS = (30, 90, 180)
+
+
+@bp.get("/dashboard")
+@login_required
+def home() -> str | Response:
+    user = actor()
+    if user.role == Role.MANAGER:
+        return redirect(url_for("clusters.detail", cluster_id=user.cluster_id))
+    policy = load_policy()
+    if user.role == Role.CONSULTANT:
+        return render_template(
+            "dashboard/consultant.html",
+            reviews=portfolio.assigned_reviews(user, policy),
+            today=today(),
+        )
+    return coordinator_home()
+
+
+def coordinator_home() -> str:
+    user, day, policy = actor(), today(), load_policy()
+    columns = portfolio.board(user, portfolio.BoardFilters())
+    in_review = columns[State.CONSULTANT_REVIEW]
+    due = timedelta(days=policy.review_due_days)
+    expiring = portfolio.expiring_labels(user, day, max(WINDOWS))
+    return render_template(
+        "dashboard/coordinator.html",
+        counts={state: len(apps) for state, apps in columns.items()},
+        unassigned=columns[State.SUBMITTED],
+        to_decide=[a for a in in_review if a.report and a.report.delivered_at],
+        stalled=[
+            a
+            for a in in_review
+            if a.assigned_at
+            and a.assigned_at.date() + due < day
+            and not (a.report and a.report.delivered_at)
+        ],
+        expiring={w: [lb for lb in expiring if (lb.valid_until - day).days <= w] for w in WINDOWS},
+        lapsed=portfolio.lapsed_in_grace(user, day, policy),
+        day=day,
+    )
+
+
+@bp.get("/expiring")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def expiring() -> str:
+    user, day, policy = actor(), today(), load_policy()
+    return render_template(
+        "dashboard/expiring.html",
+        windows=WINDOWS,
+        labels=portfolio.expiring_labels(user, day, max(WINDOWS)),
+        lapsed=portfolio.lapsed_in_grace(user, day, policy),
+        day=day,
+    )

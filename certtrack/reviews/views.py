@@ -1,0 +1,93 @@
+from itertools import groupby
+from operator import attrgetter
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from certtrack.models import Application, Level, Role
+from certtrack.reviews.forms import field_name, initial_data, review_form, values_from
+from certtrack.services import access, applications
+from certtrack.services.benchmarking import save_benchmarking
+from certtrack.web import actor, apply_errors, roles_required, today
+from certtrack.workflow import requirements
+from certtrack.workflow.errors import GuardFailed, InvalidParams
+from certtrack.workflow.policy import load_policy
+
+bp = Blueprint("reviews", __name__)
+
+
+@bp.route("/applications/<int:application_id>/review", methods=["GET", "POST"])
+@roles_required(Role.CONSULTANT)
+def edit(application_id: int) -> str | Response | tuple[str, int]:
+    user = actor()
+    application = access.get_application(user, application_id)
+    if application.consultant_id != user.id:
+        abort(403)
+    definitions = requirements.definitions_for(application.level)
+    delivered = application.report is not None and application.report.delivered_at is not None
+    form: Any = review_form(
+        application.level, definitions, data=initial_data(application, definitions)
+    )
+    if not delivered and form.validate_on_submit() and _save(application, form, definitions):
+        if not form.deliver.data:
+            flash(_("The draft is saved."), "success")
+            return redirect(url_for("reviews.edit", application_id=application.id))
+        if _deliver(application, form):
+            flash(_("The report is delivered to the agency."), "success")
+            return redirect(url_for("applications.detail", application_id=application.id))
+    status = 422 if form.errors or form.form_errors else 200
+    score = None
+    if application.level == Level.GOLD:
+        score = requirements.gold_score(definitions, application.indicator_values)
+    return render_template(
+        "reviews/edit.html",
+        app=application,
+        form=form,
+        groups=[
+            (area, list(items)) for area, items in groupby(definitions, key=attrgetter("area"))
+        ],
+        field_name=field_name,
+        delivered=delivered,
+        score=score,
+        pass_percent=load_policy().gold_pass_percent,
+    ), status
+
+
+def _save(application: Application, form: Any, definitions: list[Any]) -> bool:
+    recommendations = [row.data for row in form.recommendations if (row.title.data or "").strip()]
+    areas = None
+    if application.level == Level.SILVER:
+        areas = [e.data for e in form.improvement_areas if e.title.data or e.effect.data]
+    try:
+        save_benchmarking(
+            application,
+            actor(),
+            today=today(),
+            interview_date=form.interview_date.data,
+            values=values_from(form, definitions),
+            summary=form.summary.data or "",
+            recommendations=recommendations,
+            improvement_areas=areas,
+        )
+    except InvalidParams as error:
+        fields = {
+            (f"v_{name.removeprefix('values.')}" if name.startswith("values.") else name): message
+            for name, message in error.fields.items()
+        }
+        apply_errors(form, fields)
+        return False
+    return True
+
+
+def _deliver(application: Application, form: Any) -> bool:
+    try:
+        applications.fire(application, "deliver_report", actor(), today=today())
+    except GuardFailed as error:
+        form.form_errors.append(_("The report cannot be delivered yet."))
+        apply_errors(form, {k: v for k, v in error.fields.items() if k != "indicators"})
+        if "indicators" in error.fields:
+            form.form_errors.append(error.fields["indicators"])
+        return False
+    return True

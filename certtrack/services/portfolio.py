@@ -1,0 +1,194 @@
+"""What coordinators, consultants and admins watch: the pipeline board, consultant
+workload, labels about to expire, reviews under way. Each is a fixed number of queries,
+whatever the size of the portfolio."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from certtrack.extensions import db
+from certtrack.models import (
+    CLOSED_STATES,
+    Agency,
+    Application,
+    Cluster,
+    Label,
+    LabelStatus,
+    Level,
+    Role,
+    State,
+    User,
+)
+from certtrack.services.access import application_filter, cluster_filter
+from certtrack.workflow.dates import grace_end
+from certtrack.workflow.policy import Policy
+
+# Board columns: what waits for the agency first, drafts (still with the cluster) last.
+OPEN_STATES = [
+    State.SUBMITTED,
+    State.CONSULTANT_REVIEW,
+    State.LABEL_ISSUED,
+    State.FOLLOW_UP,
+    State.RENEWAL_DUE,
+    State.LAPSED,
+    State.DRAFT,
+]
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    level: Level | None = None
+    region: str | None = None
+    sector: str | None = None
+    consultant_id: int | None = None
+    search: str | None = None
+
+
+def _filtered(user: User, filters: BoardFilters) -> Select[Application]:
+    query = select(Application).join(Application.cluster).where(application_filter(user))
+    if filters.level:
+        query = query.where(Application.level == filters.level)
+    if filters.region:
+        query = query.where(Cluster.region == filters.region)
+    if filters.sector:
+        query = query.where(Cluster.sector == filters.sector)
+    if filters.consultant_id:
+        query = query.where(Application.consultant_id == filters.consultant_id)
+    if filters.search:
+        pattern = f"%{filters.search.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Cluster.name).like(pattern), func.lower(Cluster.region).like(pattern))
+        )
+    return query
+
+
+def board(user: User, filters: BoardFilters) -> dict[State, list[Application]]:
+    """Open applications grouped by state; inside a column the longest waiting first, so
+    submitted (unassigned) applications head the board."""
+    query = (
+        _filtered(user, filters)
+        .where(Application.state.in_(OPEN_STATES))
+        .options(contains_eager(Application.cluster), joinedload(Application.consultant))
+        .order_by(Application.created_at, Application.id)
+    )
+    columns: dict[State, list[Application]] = {state: [] for state in OPEN_STATES}
+    for application in db.session.scalars(query):
+        columns[application.state].append(application)
+    return columns
+
+
+def closed_counts(user: User, filters: BoardFilters) -> dict[State, int]:
+    query = (
+        _filtered(user, filters)
+        .where(Application.state.in_(CLOSED_STATES))
+        .with_only_columns(Application.state, func.count())
+        .group_by(Application.state)
+    )
+    counts = {state: 0 for state in State if state in CLOSED_STATES}
+    counts.update({state: count for state, count in db.session.execute(query).tuples()})
+    return counts
+
+
+def filter_choices(user: User) -> dict[str, list[str]]:
+    """Regions and sectors present among the clusters the user sees (for the filters)."""
+    rows = db.session.execute(
+        select(Cluster.region, Cluster.sector).where(cluster_filter(user))
+    ).tuples()
+    regions, sectors = set(), set()
+    for region, sector in rows:
+        regions.add(region)
+        sectors.add(sector)
+    return {
+        "regions": sorted(r for r in regions if r),
+        "sectors": sorted(s for s in sectors if s),
+    }
+
+
+def consultants_with_workload() -> list[tuple[User, int]]:
+    """Active consultants and how many reviews each has under way, lightest first."""
+    open_reviews = (
+        select(Application.consultant_id, func.count().label("reviews"))
+        .where(Application.state == State.CONSULTANT_REVIEW)
+        .group_by(Application.consultant_id)
+        .subquery()
+    )
+    query = (
+        select(User, func.coalesce(open_reviews.c.reviews, 0))
+        .outerjoin(open_reviews, open_reviews.c.consultant_id == User.id)
+        .where(User.role == Role.CONSULTANT, User.active.is_(True))
+        .options(joinedload(User.conflicts))
+        .order_by(func.coalesce(open_reviews.c.reviews, 0), User.name)
+    )
+    return [(user, int(count)) for user, count in db.session.execute(query).unique().tuples()]
+
+
+def expiring_labels(user: User, today: date, days: int) -> list[Label]:
+    """Valid labels of the user's clusters that end within `days` days, soonest first."""
+    query = (
+        select(Label)
+        .join(Label.cluster)
+        .where(
+            cluster_filter(user),
+            Label.status == LabelStatus.VALID,
+            Label.valid_until >= today,
+            Label.valid_until <= today + timedelta(days=days),
+        )
+        .options(contains_eager(Label.cluster))
+        .order_by(Label.valid_until, Label.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def lapsed_in_grace(user: User, today: date, policy: Policy) -> list[tuple[Label, date]]:
+    """Lapsed labels that can still be renewed, with the last day to do so."""
+    query = (
+        select(Label)
+        .join(Label.cluster)
+        .where(cluster_filter(user), Label.status == LabelStatus.LAPSED)
+        .options(contains_eager(Label.cluster))
+        .order_by(Label.valid_until, Label.id)
+    )
+    rows = [
+        (label, grace_end(label.valid_until, policy.grace_months))
+        for label in db.session.scalars(query)
+    ]
+    return [(label, end) for label, end in rows if end >= today]
+
+
+def assigned_reviews(consultant: User, policy: Policy) -> list[tuple[Application, date | None]]:
+    """The consultant's reviews under way with the report's due date, most urgent first."""
+    query = (
+        select(Application)
+        .where(
+            Application.consultant_id == consultant.id,
+            Application.state == State.CONSULTANT_REVIEW,
+        )
+        .options(
+            joinedload(Application.cluster).joinedload(Cluster.agency),
+            joinedload(Application.report),
+        )
+    )
+    due = timedelta(days=policy.review_due_days)
+    rows = [
+        (app, app.assigned_at.date() + due if app.assigned_at else None)
+        for app in db.session.scalars(query).unique()
+    ]
+    return sorted(rows, key=lambda row: (row[1] or date.max, row[0].id))
+
+
+def state_counts(user: User) -> dict[State, int]:
+    query = (
+        select(Application.state, func.count())
+        .where(application_filter(user))
+        .group_by(Application.state)
+    )
+    counts: dict[State, int] = defaultdict(int)
+    counts.update(dict(db.session.execute(query).tuples().all()))
+    return counts
+
+
+def agencies() -> list[Agency]:
+    return list(db.session.scalars(select(Agency).order_by(Agency.name)))

@@ -1,0 +1,111 @@
+"""Display names of the public vocabulary, translated. The values themselves (`draft`,
+`issue_label`, ...) stay stable for the API; people read these."""
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+from certtrack.models import (
+    IndicatorKind,
+    LabelStatus,
+    Level,
+    MemberType,
+    Priority,
+    RecommendationStatus,
+    Role,
+    State,
+)
+
+NAMES: dict[object, LazyString] = {
+    Level.BRONZE: _l("Bronze"),
+    Level.SILVER: _l("Silver"),
+    Level.GOLD: _l("Gold"),
+    State.DRAFT: _l("Draft"),
+    State.SUBMITTED: _l("Submitted"),
+    State.CONSULTANT_REVIEW: _l("Consultant review"),
+    State.LABEL_ISSUED: _l("Label issued"),
+    State.FOLLOW_UP: _l("Follow-up"),
+    State.RENEWAL_DUE: _l("Renewal due"),
+    State.LAPSED: _l("Lapsed"),
+    State.RENEWED: _l("Renewed"),
+    State.UPGRADED: _l("Upgraded"),
+    State.EXPIRED: _l("Expired"),
+    State.REJECTED: _l("Rejected"),
+    State.WITHDRAWN: _l("Withdrawn"),
+    LabelStatus.VALID: _l("Valid"),
+    LabelStatus.LAPSED: _l("Lapsed"),
+    LabelStatus.EXPIRED: _l("Expired"),
+    LabelStatus.REVOKED: _l("Revoked"),
+    LabelStatus.SUPERSEDED: _l("Superseded"),
+    Role.ADMIN: _l("Administrator"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.CONSULTANT: _l("Consultant"),
+    Role.MANAGER: _l("Cluster manager"),
+    Priority.HIGH: _l("High"),
+    Priority.MEDIUM: _l("Medium"),
+    Priority.LOW: _l("Low"),
+    RecommendationStatus.OPEN: _l("Open"),
+    RecommendationStatus.IN_PROGRESS: _l("In progress"),
+    RecommendationStatus.DONE: _l("Done"),
+    RecommendationStatus.DROPPED: _l("Dropped"),
+    MemberType.SME: _l("SMEs"),
+    MemberType.LARGE_COMPANY: _l("Large companies"),
+    MemberType.RESEARCH: _l("Research organisations"),
+    MemberType.UNIVERSITY: _l("Universities"),
+    MemberType.PUBLIC_BODY: _l("Public bodies"),
+    MemberType.FINANCE: _l("Finance"),
+    MemberType.OTHER: _l("Other"),
+    IndicatorKind.BENCHMARK: _l("Benchmarking indicators"),
+    IndicatorKind.BASELINE: _l("Baseline minimum requirements"),
+    IndicatorKind.QUALITY: _l("Quality indicators"),
+}
+
+EVENTS = {
+    "submit": _l("Submit"),
+    "return_for_changes": _l("Return for changes"),
+    "assign_consultant": _l("Assign a consultant"),
+    "reassign_consultant": _l("Reassign the consultant"),
+    "deliver_report": _l("Deliver the report"),
+    "issue_label": _l("Issue the label"),
+    "reject": _l("Reject"),
+    "withdraw": _l("Withdraw"),
+    "start_follow_up": _l("Start the follow-up"),
+    "open_renewal": _l("Renewal window opened"),
+    "lapse": _l("Label lapsed"),
+    "renew": _l("Renew"),
+    "upgrade": _l("Go for the next level"),
+    "expire": _l("Label expired"),
+    "create": _l("Application started"),
+}
+
+AREAS = {
+    "structure": _l("Structure of the cluster"),
+    "governance": _l("Cluster management and governance"),
+    "financing": _l("Financing of the cluster management"),
+    "services": _l("Services"),
+    "interaction": _l("Contacts and interaction within the cluster"),
+    "achievements": _l("Achievements and recognition"),
+    "strategy": _l("Strategy, objectives and services"),
+    "baseline": _l("Baseline minimum requirements"),
+}
+
+PROFILE_FIELDS = {
+    "name": _l("Name"),
+    "country": _l("Country"),
+    "region": _l("Region"),
+    "sector": _l("Sector or technology"),
+    "website": _l("Website"),
+    "website_in_english": _l("Website in English"),
+    "eccp_listed": _l("Listed on the European Cluster Collaboration Platform"),
+    "staff_fte": _l("Cluster management staff (FTE)"),
+    "committed_members": _l("Committed members"),
+    "member_types": _l("Member types"),
+    "description": _l("Description"),
+}
+
+
+def name(value: object) -> str:
+    """The display name of a vocabulary value; unknown values show as they are."""
+    if isinstance(value, str) and value in EVENTS:
+        return str(EVENTS[value])
+    found = NAMES.get(value)
+    return str(found) if found is not None else str(value)

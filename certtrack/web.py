@@ -1,0 +1,91 @@
+"""Small helpers shared by the web blueprints."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, request
+from flask_babel import format_date as babel_format_date
+from flask_login import current_user, login_required
+
+from certtrack import vocabulary
+from certtrack.clock import local_today
+from certtrack.models import MemberType, Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+PER_PAGE = 25
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Sign-in required, and one of `roles`; anyone else gets 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def actor() -> User:
+    """The signed-in user as a model (current_user is a proxy)."""
+    return current_user._get_current_object()
+
+
+def today() -> date:
+    return local_today()
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def format_date(value: date | None, style: str = "medium") -> str:
+    return babel_format_date(value, style) if value else ""
+
+
+def format_month(value: date | None) -> str:
+    return babel_format_date(value, "MMMM y") if value else ""
+
+
+def register_template_helpers(app: Any) -> None:
+    app.jinja_env.filters["label"] = vocabulary.name
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
+    app.jinja_env.globals.update(Role=Role, area_name=vocabulary.AREAS.get, timedelta=timedelta)
+
+
+def apply_errors(form: Any, fields: dict[str, str], aliases: dict[str, str] | None = None) -> None:
+    """Put a service's per-field errors beside the matching form fields; errors with
+    no matching field go to the form's general errors."""
+    aliases = aliases or {}
+    for name, message in fields.items():
+        for source, alias in aliases.items():
+            if name == source or name.startswith(source + "."):
+                name = alias + name[len(source) :]
+                break
+        target = form
+        for part in name.split("."):
+            target = _child(target, part)
+            if target is None:
+                break
+        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+            target.errors.append(message)
+        else:
+            form.form_errors.append(message)
+
+
+def _child(node: Any, part: str) -> Any:
+    if part.isdigit():
+        entries = getattr(node, "entries", None)
+        return entries[int(part)] if entries is not None and int(part) < len(entries) else None
+    found = getattr(node, part, None)
+    return getattr(found, "form", found)
