@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
 from certtrack import cli, i18n, models
+from certtrack.account import bp as account_bp
+from certtrack.admin import bp as admin_bp
 from certtrack.applications import bp as applications_bp
 from certtrack.auth import bp as auth_bp
 from certtrack.clusters import bp as clusters_bp
@@ -83,10 +85,12 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         main_bp,
         auth_bp,
+        account_bp,
         dashboard_bp,
         clusters_bp,
         applications_bp,
         reviews_bp,
         recommendations_bp,
+        admin_bp,
     ):
         app.register_blueprint(blueprint)

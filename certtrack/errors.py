@@ -27,8 +27,8 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if wants_json():
             return json_error(error.status, error.code, error.message, error.fields)
-        if request.method == "POST":
-            # A refused action: say why, back on the page it came from.
+        if request.method == "POST" and error.status not in (403, 404):
+            # A refused step: say why, back on the page it came from.
             flash(error.message, "danger")
             return redirect(request.referrer or url_for("main.index"))
         return render_template(

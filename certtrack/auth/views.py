@@ -9,24 +9,35 @@ from werkzeug.wrappers import Response
 from certtrack.auth.forms import LoginForm
 from certtrack.extensions import db
 from certtrack.models import User
-from certtrack.services.users import verify_password
+from certtrack.models.base import utcnow
+from certtrack.services import throttle
+from certtrack.services.users import record_sign_in, verify_password
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
+        return redirect(url_for("dashboard.home"))
     form = LoginForm()
     if form.validate_on_submit():
         email = (form.email.data or "").strip().lower()
+        ip, now = request.remote_addr or "-", utcnow()
+        if throttle.locked(email, ip, now):
+            form.password.errors.append(
+                _("Too many failed attempts. Please wait a few minutes and try again.")
+            )
+            return render_template("auth/login.html", form=form), 429
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if user is not None and user.active and verify_password(user, form.password.data or ""):
+            throttle.clear(email)
+            record_sign_in(user, now)
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
+        throttle.record_failure(email, ip, now)
         form.password.errors.append(_("Wrong email or password."))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")
@@ -40,4 +51,4 @@ def _safe_next(target: str | None) -> str:
     """Only local paths: never redirect a signed-in user to another site."""
     if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
         return target
-    return url_for("main.index")
+    return url_for("dashboard.home")

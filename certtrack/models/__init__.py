@@ -15,6 +15,7 @@ from certtrack.models.enums import (
 )
 from certtrack.models.indicator import IndicatorDefinition, IndicatorValue
 from certtrack.models.label import Label
+from certtrack.models.login_attempt import LoginAttempt
 from certtrack.models.organisation import Agency, Cluster
 from certtrack.models.report import ProgressNote, Recommendation, Report
 from certtrack.models.setting import Setting
@@ -33,6 +34,7 @@ __all__ = [
     "Label",
     "LabelStatus",
     "Level",
+    "LoginAttempt",
     "MemberType",
     "Priority",
     "ProgressNote",

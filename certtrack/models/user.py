@@ -46,6 +46,7 @@ class User(UserMixin, Base):
     locale: Mapped[str] = mapped_column(String(5), default="en")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
 
     agency: Mapped["Agency | None"] = relationship(back_populates="coordinators")
     cluster: Mapped["Cluster | None"] = relationship(back_populates="managers")

@@ -1,6 +1,7 @@
 """Accounts: creation with role-specific membership, and passwords."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -46,10 +47,7 @@ def create_user(
             errors["email"] = _("An account with this email already exists.")
     if not name.strip():
         errors["name"] = _("This field is required.")
-    if role == Role.COORDINATOR and agency is None:
-        errors["agency"] = _("A coordinator belongs to an agency.")
-    if role == Role.MANAGER and cluster is None:
-        errors["cluster"] = _("A manager belongs to a cluster.")
+    errors.update(_membership_problems(role, agency, cluster))
     if password is not None and len(password) < MIN_PASSWORD:
         errors["password"] = _("At least %(n)s characters.", n=MIN_PASSWORD)
     if locale not in LOCALES:
@@ -90,3 +88,81 @@ def set_password(user: User, password: str) -> None:
         )
     with committed():
         user.password_hash = hash_password(password)
+
+
+def record_sign_in(user: User, now: datetime) -> None:
+    with committed():
+        user.last_login_at = now
+
+
+def update_profile(user: User, *, name: str, locale: str) -> None:
+    """A user's own name and language."""
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("This field is required.")
+    if locale not in LOCALES:
+        errors["locale"] = _("Must be one of: %(v)s.", v=", ".join(LOCALES))
+    if errors:
+        raise InvalidParams(_("Some fields are not valid; nothing was saved."), errors)
+    with committed():
+        user.name = name.strip()
+        user.locale = locale
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Needs the current password; the new one follows the usual length rule."""
+    if not verify_password(user, current):
+        raise InvalidParams(
+            _("The password was not changed."), {"current": _("This is not your password.")}
+        )
+    if len(new) < MIN_PASSWORD:
+        raise InvalidParams(
+            _("The password was not changed."),
+            {"new": _("At least %(n)s characters.", n=MIN_PASSWORD)},
+        )
+    set_password(user, new)
+
+
+def _membership_problems(
+    role: Role | str, agency: Agency | None, cluster: Cluster | None
+) -> dict[str, str]:
+    if role == Role.COORDINATOR and agency is None:
+        return {"agency": _("A coordinator belongs to an agency.")}
+    if role == Role.MANAGER and cluster is None:
+        return {"cluster": _("A manager belongs to a cluster.")}
+    return {}
+
+
+def update_user(
+    user: User,
+    actor: User,
+    *,
+    name: str,
+    role: Role,
+    agency: Agency | None,
+    cluster: Cluster | None,
+    country: str | None,
+    languages: Sequence[str],
+    affiliation: str | None,
+    active: bool,
+    conflicts: Sequence[Cluster] = (),
+) -> None:
+    """An admin changes an account: role and membership, consultant details, whether
+    it may sign in."""
+    errors = _membership_problems(role, agency, cluster)
+    if not name.strip():
+        errors["name"] = _("This field is required.")
+    if user.id == actor.id and (not active or role != Role.ADMIN):
+        errors["active"] = _("You cannot lock yourself out of the administration.")
+    if errors:
+        raise InvalidParams(_("Some fields are not valid; nothing was saved."), errors)
+    with committed():
+        user.name = name.strip()
+        user.role = role
+        user.agency_id = agency.id if agency and role == Role.COORDINATOR else None
+        user.cluster_id = cluster.id if cluster and role == Role.MANAGER else None
+        user.country = country.upper() if country else None
+        user.languages = [lang.strip().lower() for lang in languages if lang.strip()]
+        user.affiliation = (affiliation or "").strip() or None
+        user.active = active
+        user.conflicts = list(conflicts) if role == Role.CONSULTANT else []
