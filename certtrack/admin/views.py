@@ -118,7 +118,7 @@ def agencies() -> str:
         .outerjoin(Cluster)
         .group_by(Agency.id)
         .order_by(Agency.name)
-    ).tuples()
+    )
     return render_template("admin/agencies.html", rows=list(rows))
 
 

@@ -88,7 +88,7 @@ def closed_counts(user: User, filters: BoardFilters) -> dict[State, int]:
         .group_by(Application.state)
     )
     counts = {state: 0 for state in State if state in CLOSED_STATES}
-    counts.update({state: count for state, count in db.session.execute(query).tuples()})
+    counts.update({state: count for state, count in db.session.execute(query)})
     return counts
 
 
@@ -96,7 +96,7 @@ def filter_choices(user: User) -> dict[str, list[str]]:
     """Regions and sectors present among the clusters the user sees (for the filters)."""
     rows = db.session.execute(
         select(Cluster.region, Cluster.sector).where(cluster_filter(user))
-    ).tuples()
+    )
     regions, sectors = set(), set()
     for region, sector in rows:
         regions.add(region)
@@ -122,7 +122,7 @@ def consultants_with_workload() -> list[tuple[User, int]]:
         .options(joinedload(User.conflicts))
         .order_by(func.coalesce(open_reviews.c.reviews, 0), User.name)
     )
-    return [(user, int(count)) for user, count in db.session.execute(query).unique().tuples()]
+    return [(user, int(count)) for user, count in db.session.execute(query).unique()]
 
 
 def expiring_labels(user: User, today: date, days: int) -> list[Label]:
@@ -186,7 +186,7 @@ def state_counts(user: User) -> dict[State, int]:
         .group_by(Application.state)
     )
     counts: dict[State, int] = defaultdict(int)
-    counts.update(dict(db.session.execute(query).tuples().all()))
+    counts.update(dict(db.session.execute(query).all()))
     return counts
 
 

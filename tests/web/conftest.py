@@ -1,0 +1,65 @@
+"""Web tests run against the demo data, with the clock frozen on the day it was seeded."""
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from certtrack.demo import seed
+from certtrack.demo.data import PASSWORD
+from certtrack.extensions import db
+from certtrack.models import Application, Cluster, State, User
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def frozen() -> Iterator[None]:
+    with time_machine.travel(
+        datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Rome")), tick=False
+    ):
+        yield
+
+
+@pytest.fixture
+def demo(app: Flask, frozen: None) -> Flask:
+    with app.app_context():
+        seed(TODAY)
+    return app
+
+
+def sign_in(client: FlaskClient, email: str) -> FlaskClient:
+    client.post("/logout")
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def cluster_id(app: Flask, name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Cluster.id).where(Cluster.name == name))
+
+
+def user_id(app: Flask, email: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == email))
+
+
+def open_application_id(app: Flask, cluster_name: str) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(Application.id)
+            .join(Cluster)
+            .where(Cluster.name == cluster_name)
+            .order_by(Application.id.desc())
+        )
+
+
+def state_of(app: Flask, application_id: int) -> State:
+    with app.app_context():
+        return db.session.get(Application, application_id).state
