@@ -29,7 +29,8 @@ def register_error_handlers(app: Flask) -> None:
             return json_error(error.status, error.code, error.message, error.fields)
         if request.method == "POST" and error.status not in (403, 404):
             # A refused step: say why, back on the page it came from.
-            flash(error.message, "danger")
+            details = [m for m in error.fields.values() if m not in error.message]
+            flash(" ".join([error.message, *details]), "danger")
             return redirect(request.referrer or url_for("main.index"))
         return render_template(
             "errors/error.html", status=error.status, message=error.message

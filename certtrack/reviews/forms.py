@@ -110,7 +110,7 @@ def initial_data(application: Any, definitions: Sequence[IndicatorDefinition]) -
         }
         for rec in (report.recommendations if report else [])
     ]
-    data["recommendations"] = rows + [{}] * BLANK_RECOMMENDATIONS
+    data["recommendations"] = rows
     if application.level == Level.SILVER:
         data["improvement_areas"] = [
             {"title": a.title, "effect": a.effect} for a in application.improvement_areas

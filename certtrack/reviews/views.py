@@ -7,7 +7,13 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from certtrack.models import Application, Level, Role
-from certtrack.reviews.forms import field_name, initial_data, review_form, values_from
+from certtrack.reviews.forms import (
+    BLANK_RECOMMENDATIONS,
+    field_name,
+    initial_data,
+    review_form,
+    values_from,
+)
 from certtrack.services import access, applications
 from certtrack.services.benchmarking import save_benchmarking
 from certtrack.web import actor, apply_errors, roles_required, today
@@ -38,6 +44,9 @@ def edit(application_id: int) -> str | Response | tuple[str, int]:
             flash(_("The report is delivered to the agency."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
     status = 422 if form.errors or form.form_errors else 200
+    blank = sum(1 for row in form.recommendations if not (row.title.data or "").strip())
+    for _row in range(BLANK_RECOMMENDATIONS - blank):
+        form.recommendations.append_entry()
     score = None
     if application.level == Level.GOLD:
         score = requirements.gold_score(definitions, application.indicator_values)

@@ -94,9 +94,7 @@ def closed_counts(user: User, filters: BoardFilters) -> dict[State, int]:
 
 def filter_choices(user: User) -> dict[str, list[str]]:
     """Regions and sectors present among the clusters the user sees (for the filters)."""
-    rows = db.session.execute(
-        select(Cluster.region, Cluster.sector).where(cluster_filter(user))
-    )
+    rows = db.session.execute(select(Cluster.region, Cluster.sector).where(cluster_filter(user)))
     regions, sectors = set(), set()
     for region, sector in rows:
         regions.add(region)
