@@ -1,0 +1,153 @@
+# ruff: noqa: E501  (the matrix reads best one route per line)
+"""The permission matrix: every route, as every role and anonymously. The server refuses
+whatever a role may not do, whatever the page shows; a route without an entry here fails
+the coverage test."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Agency, Cluster, Recommendation, User
+from tests.web.conftest import open_application_id, sign_in
+
+ROLES = {
+    "anon": None,
+    "admin": "admin@certtrack.example",
+    "coord": "coordinator@informest.example",
+    "other_coord": "coordinator@czechinvest.example",
+    "manager": "manager@area.example",
+    "other_manager": "manager@ditenave.example",
+    "consultant": "luis.ortega@experts.example",  # reviews Polo now, reviewed AREA's Silver
+    "other_consultant": "sofia.lindqvist@experts.example",
+}
+SIGNED_IN = [role for role in ROLES if role != "anon"]
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+def everyone(status: int) -> dict[str, int | str]:
+    return dict.fromkeys(ROLES, status)
+
+
+def only(
+    status: int, *roles: str, others: int = 403, anon: int | str = LOGIN
+) -> dict[str, int | str]:
+    return {**dict.fromkeys(SIGNED_IN, others), **dict.fromkeys(roles, status), "anon": anon}
+
+
+SEES_AREA = ("admin", "coord", "manager", "consultant")
+STAFF = ("admin", "coord", "other_coord")
+
+
+@dataclass
+class Case:
+    method: str
+    endpoint: str
+    url: str
+    expect: dict[str, int | str]
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def cases(ids: dict[str, int]) -> list[Case]:
+    area, app, sedia, polo = ids["area"], ids["area_app"], ids["sedia_app"], ids["polo_app"]
+    return [
+        Case("GET", "main.index", "/", everyone(200)),
+        Case("GET", "auth.login", "/login", {**everyone(302), "anon": 200}),
+        Case("POST", "auth.login", "/login", {**everyone(302), "anon": 422}),
+        Case("POST", "auth.logout", "/logout", everyone(302)),
+        Case("POST", "account.switch_locale", "/locale", everyone(302), {"locale": "en"}),
+        Case("GET", "account.profile", "/account", only(200, *SIGNED_IN)),
+        Case("POST", "account.profile", "/account", only(422, *SIGNED_IN), {"name": ""}),
+        Case("GET", "account.password", "/account/password", only(200, *SIGNED_IN)),
+        Case("POST", "account.password", "/account/password", only(422, *SIGNED_IN)),
+        Case("GET", "dashboard.home", "/dashboard", {**only(200, *SIGNED_IN), "manager": 302, "other_manager": 302}),
+        Case("GET", "dashboard.expiring", "/expiring", only(200, *STAFF)),
+        Case("GET", "applications.board", "/board", only(200, *STAFF)),
+        Case("GET", "clusters.index", "/clusters", only(200, *STAFF)),
+        Case("GET", "clusters.new", "/clusters/new", only(200, *STAFF)),
+        Case("POST", "clusters.new", "/clusters/new", only(422, *STAFF)),
+        Case("GET", "clusters.detail", f"/clusters/{area}", only(200, *SEES_AREA)),
+        Case("GET", "clusters.edit", f"/clusters/{area}/edit", only(200, "admin", "coord", "manager")),
+        Case("POST", "clusters.edit", f"/clusters/{area}/edit", only(422, "admin", "coord", "manager"), {"name": ""}),
+        # AREA already runs an application: allowed roles are told so; others refused.
+        Case("POST", "clusters.start_application", f"/clusters/{area}/applications", only(302, "admin", "coord", "manager"), {"level": "gold"}),
+        Case("GET", "applications.detail", f"/applications/{app}", only(200, *SEES_AREA)),
+        # Not possible in AREA's state: those who see it are told why; others refused.
+        Case("POST", "applications.fire", f"/applications/{app}/events/submit", only(302, *SEES_AREA)),
+        Case("GET", "applications.assign", f"/applications/{sedia}/assign", only(200, "admin", "coord")),
+        Case("POST", "applications.assign", f"/applications/{sedia}/assign", only(422, "admin", "coord")),
+        Case("POST", "applications.improvement_areas", f"/applications/{app}/improvement-areas", only(302, "manager")),
+        Case("GET", "reviews.edit", f"/applications/{polo}/review", only(200, "consultant")),
+        Case("POST", "reviews.edit", f"/applications/{polo}/review", only(302, "consultant"), {"save": "1"}),
+        Case("POST", "recommendations.update", f"/recommendations/{ids['area_rec']}", only(302, "manager")),
+        Case("GET", "admin.users", "/admin/users", only(200, "admin")),
+        Case("GET", "admin.user", "/admin/users/new", only(200, "admin")),
+        Case("POST", "admin.user", "/admin/users/new", only(422, "admin")),
+        Case("GET", "admin.user", f"/admin/users/{ids['user']}", only(200, "admin")),
+        Case("POST", "admin.user", f"/admin/users/{ids['user']}", only(422, "admin"), {"name": ""}),
+        Case("GET", "admin.agencies", "/admin/agencies", only(200, "admin")),
+        Case("GET", "admin.agency", "/admin/agencies/new", only(200, "admin")),
+        Case("POST", "admin.agency", "/admin/agencies/new", only(422, "admin")),
+        Case("GET", "admin.agency", f"/admin/agencies/{ids['agency']}", only(200, "admin")),
+        Case("POST", "admin.agency", f"/admin/agencies/{ids['agency']}", only(422, "admin"), {"name": ""}),
+        Case("GET", "admin.settings", "/admin/settings", only(200, "admin")),
+        Case("POST", "admin.settings", "/admin/settings", only(422, "admin"), {"grace_months": "x"}),
+    ]  # fmt: skip
+
+
+def demo_ids(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        area = db.session.scalar(select(Cluster.id).where(Cluster.name == "Consorzio AREA"))
+        area_app = open_application_id(app, "Consorzio AREA")
+        return {
+            "area": area,
+            "area_app": area_app,
+            "sedia_app": open_application_id(app, "ASDI Sedia"),
+            "polo_app": open_application_id(app, "Polo Tecnologico di Pordenone"),
+            "area_rec": db.session.scalar(
+                select(Recommendation.id)
+                .join(Recommendation.report)
+                .where(Recommendation.report.has(application_id=area_app))
+            ),
+            "user": db.session.scalar(
+                select(User.id).where(User.email == "anna.keller@experts.example")
+            ),
+            "agency": db.session.scalar(select(Agency.id).where(Agency.short_name == "INF")),
+        }
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_route_as(role, demo, client):
+    failures = []
+    for case in cases(demo_ids(demo)):
+        if ROLES[role]:
+            sign_in(client, ROLES[role])
+        else:
+            client.post("/logout")
+        response = client.open(case.url, method=case.method, data=case.data)
+        expected = case.expect[role]
+        if expected == LOGIN:
+            ok = response.status_code == 302 and response.headers["Location"].startswith("/login")
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            failures.append(
+                f"{case.method} {case.url}: {response.status_code}, expected {expected}"
+            )
+    assert not failures, "\n".join(failures)
+
+
+def test_the_matrix_covers_every_route(app):
+    ids = dict.fromkeys(
+        ["area", "area_app", "sedia_app", "polo_app", "area_rec", "user", "agency"], 1
+    )
+    covered = {(case.endpoint, case.method) for case in cases(ids)}
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint not in ("static", "bootstrap.static")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes - covered == set()
