@@ -82,6 +82,7 @@ def _load(application_id: int) -> Application:
             joinedload(Application.cluster),
             joinedload(Application.consultant),
             joinedload(Application.label),
+            joinedload(Application.previous),
             selectinload(Application.improvement_areas),
             selectinload(Application.history).joinedload(AuditEntry.actor),
             joinedload(Application.report)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from certtrack.extensions import db
 from certtrack.models import (
@@ -71,7 +71,11 @@ def board(user: User, filters: BoardFilters) -> dict[State, list[Application]]:
     query = (
         _filtered(user, filters)
         .where(Application.state.in_(OPEN_STATES))
-        .options(contains_eager(Application.cluster), joinedload(Application.consultant))
+        .options(
+            contains_eager(Application.cluster),
+            joinedload(Application.consultant),
+            selectinload(Application.report),
+        )
         .order_by(Application.created_at, Application.id)
     )
     columns: dict[State, list[Application]] = {state: [] for state in OPEN_STATES}

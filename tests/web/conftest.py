@@ -33,9 +33,9 @@ def demo(app: Flask, frozen: None) -> Flask:
     return app
 
 
-def sign_in(client: FlaskClient, email: str) -> FlaskClient:
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> FlaskClient:
     client.post("/logout")
-    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
 
