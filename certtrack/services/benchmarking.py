@@ -27,6 +27,7 @@ from certtrack.services.transaction import committed
 from certtrack.workflow import requirements
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams, NotAllowedInState
 from certtrack.workflow.policy import load_policy
+from certtrack.workflow.requirements import interview_date_problems
 
 MAX_ANSWER = 2000
 MAX_TITLE = 200
@@ -49,8 +50,8 @@ def save_benchmarking(
     All-or-nothing: any invalid field raises InvalidParams and nothing is saved."""
     _check_reviewer(application, actor)
     errors: dict[str, str] = {}
-    if interview_date is not None and interview_date > today:
-        errors["interview_date"] = _("The interview date lies in the future.")
+    if interview_date is not None:
+        errors.update(interview_date_problems(application, interview_date, today))
     parsed_values = _parse_values(application.level, values or {}, errors)
     parsed_recs = _parse_recommendations(recommendations, today, errors)
     parsed_areas = (

@@ -116,8 +116,8 @@ def report_complete(ctx: Context) -> Refusal | None:
     problems: dict[str, str] = {}
     if app.interview_date is None:
         problems["interview_date"] = _("Record the interview or assessment date.")
-    elif app.interview_date > ctx.today:
-        problems["interview_date"] = _("The interview date lies in the future.")
+    else:
+        problems.update(requirements.interview_date_problems(app, app.interview_date, ctx.today))
     missing = requirements.missing_indicators(
         requirements.definitions_for(app.level), app.indicator_values
     )

@@ -2,12 +2,14 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import IndicatorDefinition, IndicatorKind, IndicatorValue, Level
+from certtrack.models import Application, IndicatorDefinition, IndicatorKind, IndicatorValue, Level
 
 # Bronze is the 36-indicator benchmarking; Silver repeats it and checks the baseline
 # minimum requirements; Gold scores the quality indicators.
@@ -76,3 +78,20 @@ def gold_score(
         if definition.threshold is not None and score < definition.threshold:
             below.append(definition.code)
     return GoldScore(total, maximum, tuple(below))
+
+
+def interview_date_problems(
+    application: Application, interview_date: date, today: date
+) -> dict[str, str]:
+    """The interview happens after the consultant's assignment and not in the future."""
+    if interview_date > today:
+        return {"interview_date": _("The interview date lies in the future.")}
+    assigned = application.assigned_at.date() if application.assigned_at else None
+    if assigned and interview_date < assigned:
+        return {
+            "interview_date": _(
+                "The interview cannot precede the assignment of the consultant (%(day)s).",
+                day=assigned.isoformat(),
+            )
+        }
+    return {}

@@ -1,0 +1,136 @@
+"""The whole Bronze path through the pages, as the three roles, in a real browser."""
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+
+from certtrack.demo.data import PASSWORD
+from tests.browser.conftest import SCREENSHOTS
+
+
+def today_in_rome() -> date:
+    return datetime.now(ZoneInfo("Europe/Rome")).date()
+
+
+def sign_in(page: Page, server: str, email: str) -> None:
+    page.goto(f"{server}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
+    # The manager submits the cluster's draft application.
+    sign_in(page, server, "manager@parco.example")
+    expect(page.get_by_role("heading", name="Parco Agroalimentare di San Daniele")).to_be_visible()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("alert").filter(has_text="Done: Submit.")).to_be_visible()
+    sign_out(page)
+
+    # The coordinator finds it waiting and assigns an impartial consultant.
+    sign_in(page, server, "coordinator@informest.example")
+    waiting = page.get_by_role("listitem").filter(has_text="Parco Agroalimentare di San Daniele")
+    waiting.get_by_role("link", name="Assign").click()
+    expect(page.get_by_text("reviewed this cluster's previous process")).to_be_visible()  # Sofia
+    page.get_by_label("Petr Novak").check()
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_role("alert").filter(has_text="The review is assigned.")).to_be_visible()
+    application_url = page.url
+    # Too early to issue the label: the refusal says why.
+    page.get_by_role("button", name="Issue the label").click()
+    expect(
+        page.get_by_role("alert").filter(
+            has_text="The consultant has not delivered the report yet."
+        )
+    ).to_be_visible()
+    sign_out(page)
+
+    # The consultant records the benchmarking and delivers the report.
+    sign_in(page, server, "petr.novak@experts.example")
+    page.get_by_role("row").filter(has_text="Parco Agroalimentare").get_by_role(
+        "link", name="Open the review"
+    ).click()
+    page.get_by_label("Interview or assessment date").fill("2099-01-01")
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.locator("#interview_date + .invalid-feedback")).to_have_text(
+        "The interview date lies in the future."
+    )
+    page.get_by_label("Interview or assessment date").fill(today_in_rome().isoformat())
+    for index, field in enumerate(page.locator("textarea[name^='v_B']").all()):
+        field.fill(f"Benchmark answer {index + 1}")
+    page.get_by_label("Report summary").fill(
+        "Committed members and a clear mission; funding needs diversity."
+    )
+    page.locator("[name='recommendations-0-title']").fill("Add two private funding sources")
+    page.screenshot(path=str(SCREENSHOTS / "consultant-review.png"), full_page=False)
+    page.get_by_role("button", name="Deliver the report").click()
+    expect(
+        page.get_by_role("alert").filter(has_text="The report is delivered to the agency.")
+    ).to_be_visible()
+    sign_out(page)
+
+    # The coordinator issues the label.
+    sign_in(page, server, "coordinator@informest.example")
+    page.goto(application_url)
+    page.get_by_role("button", name="Issue the label").click()
+    expect(page.locator("[data-state='label_issued']").first).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"B-IT-20\d\d-\d{5}"))).to_be_visible()
+    sign_out(page)
+
+    # The manager starts the follow-up and works on a recommendation.
+    sign_in(page, server, "manager@parco.example")
+    page.get_by_role("button", name="Start the follow-up").click()
+    expect(page.get_by_role("alert").filter(has_text="Done: Start the follow-up.")).to_be_visible()
+    recommendation = page.locator("[id^='recommendation-']").filter(
+        has_text="Add two private funding sources"
+    )
+    recommendation.get_by_text("Update", exact=True).click()
+    recommendation.get_by_label("Status").select_option("in_progress")
+    recommendation.get_by_label("Progress note").fill("Two banks contacted")
+    recommendation.get_by_role("button", name="Save the update").click()
+    expect(
+        page.get_by_role("alert").filter(has_text="The recommendation is updated.")
+    ).to_be_visible()
+    recommendation = page.locator("[id^='recommendation-']").filter(
+        has_text="Add two private funding sources"
+    )
+    expect(recommendation.locator(".badge", has_text="In progress")).to_be_visible()
+    expect(recommendation.get_by_text("Two banks contacted")).to_be_visible()
+
+
+def test_profile_error_beside_its_field(page: Page, server: str) -> None:
+    sign_in(page, server, "manager@area.example")
+    page.get_by_role("link", name="Edit the profile").click()
+    page.get_by_label("Country").fill("Italy")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#country + .invalid-feedback")).to_have_text("Two letters, e.g. IT.")
+    expect(page.get_by_label("Country")).to_have_value("Italy")
+
+
+def test_switching_to_italian(page: Page, server: str) -> None:
+    sign_in(page, server, "manager@area.example")
+    page.get_by_role("button", name="IT", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "it")
+    expect(page.get_by_role("button", name="Esci")).to_be_visible()
+    expect(page.get_by_role("heading", name="Il percorso verso l'eccellenza")).to_be_visible()
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_screenshots_for_the_readme(page: Page, server: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, server, "manager@area.example")
+    expect(page.locator(".timeline-bar")).to_have_count(2)
+    page.screenshot(path=str(SCREENSHOTS / "manager-timeline.png"), full_page=False)
+    sign_out(page)
+    sign_in(page, server, "coordinator@informest.example")
+    page.goto(f"{server}/board")
+    expect(page.locator("[data-application]").first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "coordinator-board.png"), full_page=False)
