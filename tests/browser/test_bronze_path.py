@@ -69,7 +69,6 @@ def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
         "Committed members and a clear mission; funding needs diversity."
     )
     page.locator("[name='recommendations-0-title']").fill("Add two private funding sources")
-    page.screenshot(path=str(SCREENSHOTS / "consultant-review.png"), full_page=False)
     page.get_by_role("button", name="Deliver the report").click()
     expect(
         page.get_by_role("alert").filter(has_text="The report is delivered to the agency.")
@@ -134,3 +133,8 @@ def test_screenshots_for_the_readme(page: Page, server: str) -> None:
     page.goto(f"{server}/board")
     expect(page.locator("[data-application]").first).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "coordinator-board.png"), full_page=False)
+    sign_out(page)
+    sign_in(page, server, "luis.ortega@experts.example")
+    page.get_by_role("link", name="Open the review").first.click()
+    expect(page.get_by_label("B01 · Number of committed cluster participants")).to_have_value("Draft answer B01")
+    page.screenshot(path=str(SCREENSHOTS / "consultant-review.png"), full_page=False)
