@@ -26,7 +26,7 @@ from certtrack.web import actor, apply_errors, roles_required, today
 from certtrack.workflow.definition import TRANSITIONS_BY_EVENT
 from certtrack.workflow.engine import allowed_transitions
 from certtrack.workflow.errors import InvalidParams
-from certtrack.workflow.guards import impartiality_problem
+from certtrack.workflow.guards import impartiality_problem, previous_consultant_id
 from certtrack.workflow.policy import load_policy
 
 bp = Blueprint("applications", __name__)
@@ -156,8 +156,9 @@ def assign(application_id: int) -> str | Response | tuple[str, int]:
             _("A consultant is assigned to submitted applications or reviews under way."), "warning"
         )
         return redirect(url_for("applications.detail", application_id=application.id))
+    previous = previous_consultant_id(application)
     pool = [
-        (consultant, workload, impartiality_problem(application, consultant, policy))
+        (consultant, workload, impartiality_problem(application, consultant, policy, previous))
         for consultant, workload in portfolio.consultants_with_workload()
     ]
     form = AssignForm(version=application.version)

@@ -49,13 +49,16 @@ def level_prerequisites(ctx: Context) -> Refusal | None:
 def consultant_impartial(ctx: Context) -> Refusal | None:
     consultant = db.session.get(User, ctx.params["consultant_id"])
     assert consultant is not None  # the param check ran first
-    reason = impartiality_problem(ctx.application, consultant, ctx.policy)
+    previous = previous_consultant_id(ctx.application)
+    reason = impartiality_problem(ctx.application, consultant, ctx.policy, previous)
     return Refusal(reason, {"consultant_id": reason}) if reason else None
 
 
-def impartiality_problem(application: Application, consultant: User, policy: Policy) -> str | None:
+def impartiality_problem(
+    application: Application, consultant: User, policy: Policy, previous_consultant: int | None
+) -> str | None:
     """Why `consultant` may not assess `application`'s cluster, or None. Also used to
-    explain the choice on the assignment form."""
+    explain the choice on the assignment form, for the whole pool at once."""
     cluster = application.cluster
     if cluster in consultant.conflicts:
         return _(
@@ -69,9 +72,7 @@ def impartiality_problem(application: Application, consultant: User, policy: Pol
             name=consultant.name,
             cluster=cluster.name,
         )
-    if policy.forbid_same_consultant_twice and (
-        _previous_consultant_id(application) == consultant.id
-    ):
+    if policy.forbid_same_consultant_twice and previous_consultant == consultant.id:
         return _(
             "%(name)s reviewed this cluster's previous process; "
             "the same expert may not review it twice in a row.",
@@ -80,7 +81,8 @@ def impartiality_problem(application: Application, consultant: User, policy: Pol
     return None
 
 
-def _previous_consultant_id(application: Application) -> int | None:
+def previous_consultant_id(application: Application) -> int | None:
+    """The consultant of the cluster's latest other process."""
     query = (
         select(Application.consultant_id)
         .where(

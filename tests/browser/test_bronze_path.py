@@ -136,5 +136,7 @@ def test_screenshots_for_the_readme(page: Page, server: str) -> None:
     sign_out(page)
     sign_in(page, server, "luis.ortega@experts.example")
     page.get_by_role("link", name="Open the review").first.click()
-    expect(page.get_by_label("B01 · Number of committed cluster participants")).to_have_value("Draft answer B01")
+    expect(page.get_by_label("B01 · Number of committed cluster participants")).to_have_value(
+        "Draft answer B01"
+    )
     page.screenshot(path=str(SCREENSHOTS / "consultant-review.png"), full_page=False)

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from certtrack.demo.story import Story
 from certtrack.extensions import db
-from certtrack.models import Agency, Cluster, Level, Role, User
+from certtrack.models import Agency, Application, Cluster, Level, Role, State, User
 from certtrack.services.recommendations import update_recommendation
 from certtrack.services.time_events import run_time_events
 from tests.builders import ELIGIBLE_PROFILE, PASSWORD, add_user
@@ -42,7 +42,9 @@ def portfolio(app: Flask, size: int) -> None:
         db.session.add(agency)
         db.session.commit()
         coordinator = add_user(Role.COORDINATOR, "coord@informest.example", agency_id=agency.id)
-        consultants = [add_user(Role.CONSULTANT, f"expert{i}@x.example") for i in range(2)]
+        consultants = [
+            add_user(Role.CONSULTANT, f"expert{i}@x.example") for i in range(max(2, size // 3))
+        ]
         add_user(Role.ADMIN, "admin@x.example")
         for i in range(size):
             cluster = Cluster(agency_id=agency.id, name=f"Cluster {i:03d}", **ELIGIBLE_PROFILE)
@@ -134,7 +136,10 @@ def test_staff_pages_do_not_grow_with_the_portfolio(migrated, frozen):
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated)
         try:
             portfolio(app, size)
-            counts = statements_for(app, "coord@informest.example", STAFF_PAGES[:-1])
+            waiting = first_id(app, Application, state=State.SUBMITTED)
+            pages = [*STAFF_PAGES[:-1], f"/applications/{waiting}/assign"]
+            counts = statements_for(app, "coord@informest.example", pages)
+            counts["assign"] = counts.pop(pages[-1])
             counts.update(statements_for(app, "admin@x.example", STAFF_PAGES[-1:]))
             expert = first_id(app, User, email="expert1@x.example")
             assert expert
