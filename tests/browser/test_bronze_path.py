@@ -5,8 +5,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from certtrack.demo.data import PASSWORD
+from certtrack.demo.story import Story
+from certtrack.extensions import db
+from certtrack.models import Cluster, User
 from tests.browser.conftest import SCREENSHOTS
 
 
@@ -140,3 +144,34 @@ def test_screenshots_for_the_readme(page: Page, server: str) -> None:
         "Draft answer B01"
     )
     page.screenshot(path=str(SCREENSHOTS / "consultant-review.png"), full_page=False)
+
+
+def test_gold_review_scores_live_against_the_bar(page: Page, server: str, live_app) -> None:
+    """AREA goes for Gold; the consultant's form totals the scores as they are typed."""
+    with live_app.app_context():
+        area = db.session.scalar(select(Cluster).where(Cluster.name == "Consorzio AREA"))
+        manager = area.managers[0]
+        coordinator = db.session.scalar(
+            select(User).where(User.email == "coordinator@informest.example")
+        )
+        sofia = db.session.scalar(
+            select(User).where(User.email == "sofia.lindqvist@experts.example")
+        )
+        story = Story(area, manager, coordinator)
+        day = today_in_rome()
+        story.fire("upgrade", manager, day)
+        story.submit_and_assign(sofia, day)
+    sign_in(page, server, "sofia.lindqvist@experts.example")
+    page.get_by_role("row").filter(has_text="Consorzio AREA").get_by_role(
+        "link", name="Open the review"
+    ).click()
+    scores = page.locator("input[data-quality]")
+    expect(scores).to_have_count(31)
+    for index in range(31):
+        scores.nth(index).fill("4")
+    expect(page.locator("[data-score-percent]")).to_have_text("80.0")
+    expect(page.locator("[data-score-bar]")).to_have_class(re.compile("bg-success"))
+    scores.nth(0).fill("1")  # below Q01's threshold, and under the bar
+    expect(page.locator("[data-score-percent]")).to_have_text("78.1")
+    expect(page.locator("[data-score-verdict]")).to_have_text("Below threshold: Q01")
+    expect(page.locator("[data-score-bar]")).to_have_class(re.compile("bg-warning"))
