@@ -5,13 +5,15 @@ from datetime import date, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, request
+from flask import abort, flash, redirect, request
 from flask_babel import format_date as babel_format_date
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from certtrack import vocabulary
 from certtrack.clock import local_today
 from certtrack.models import MemberType, Role, User
+from certtrack.workflow.errors import InvalidParams
 
 F = TypeVar("F", bound=Callable[..., Any])
 PER_PAGE = 25
@@ -89,3 +91,26 @@ def _child(node: Any, part: str) -> Any:
         return entries[int(part)] if entries is not None and int(part) < len(entries) else None
     found = getattr(node, part, None)
     return getattr(found, "form", found)
+
+
+def form_status(form: Any) -> int:
+    """422 for a form shown again with errors, 200 otherwise."""
+    return 422 if form.errors or form.form_errors else 200
+
+
+def save_form(
+    form: Any,
+    action: Callable[[], Any],
+    message: str,
+    target: str | Callable[[Any], str],
+    aliases: dict[str, str] | None = None,
+) -> Response | None:
+    """Run a service for a validated form. Refused input goes beside the fields (None is
+    returned and the form is shown again); success is flashed and redirects."""
+    try:
+        result = action()
+    except InvalidParams as error:
+        apply_errors(form, error.fields, aliases)
+        return None
+    flash(message, "success")
+    return redirect(target(result) if callable(target) else target)

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -7,8 +7,7 @@ from werkzeug.wrappers import Response
 from certtrack.account.forms import PasswordForm, ProfileForm
 from certtrack.i18n import LOCALES
 from certtrack.services.users import change_password, update_profile
-from certtrack.web import actor, apply_errors
-from certtrack.workflow.errors import InvalidParams
+from certtrack.web import actor, form_status, save_form
 
 bp = Blueprint("account", __name__)
 
@@ -19,15 +18,17 @@ def profile() -> str | Response | tuple[str, int]:
     user = actor()
     form = ProfileForm(obj=user)
     if form.validate_on_submit():
-        try:
-            update_profile(user, name=form.name.data or "", locale=form.locale.data or "")
-        except InvalidParams as error:
-            apply_errors(form, error.fields)
-        else:
-            with force_locale(user.locale):
-                flash(_("Your profile is saved."), "success")
-            return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=form), 422 if form.errors else 200
+        locale = form.locale.data or ""
+        with force_locale(locale if locale in LOCALES else None):
+            done = save_form(
+                form,
+                lambda: update_profile(user, name=form.name.data or "", locale=locale),
+                _("Your profile is saved."),
+                url_for("account.profile"),
+            )
+        if done:
+            return done
+    return render_template("account/profile.html", form=form), form_status(form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -35,14 +36,17 @@ def profile() -> str | Response | tuple[str, int]:
 def password() -> str | Response | tuple[str, int]:
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
-            change_password(actor(), current=form.current.data or "", new=form.new.data or "")
-        except InvalidParams as error:
-            apply_errors(form, error.fields)
-        else:
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("account.profile"))
-    return render_template("account/password.html", form=form), 422 if form.errors else 200
+        done = save_form(
+            form,
+            lambda: change_password(
+                actor(), current=form.current.data or "", new=form.new.data or ""
+            ),
+            _("Your password is changed."),
+            url_for("account.profile"),
+        )
+        if done:
+            return done
+    return render_template("account/password.html", form=form), form_status(form)
 
 
 @bp.post("/locale")

@@ -1,6 +1,6 @@
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -12,8 +12,7 @@ from certtrack.models import Agency, Cluster, Role, User
 from certtrack.services.agencies import save_agency
 from certtrack.services.settings import FIELDS, overridden, save_settings
 from certtrack.services.users import create_user, update_user
-from certtrack.web import PER_PAGE, actor, apply_errors, page_number, roles_required
-from certtrack.workflow.errors import InvalidParams
+from certtrack.web import PER_PAGE, actor, form_status, page_number, roles_required, save_form
 from certtrack.workflow.policy import load_policy
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -54,33 +53,40 @@ def user(user_id: int | None = None) -> str | Response | tuple[str, int]:
         del form.email  # the address identifies the account
     if form.validate_on_submit():
         chosen = _membership(form)
-        try:
-            if account is None:
-                account = create_user(
+        if account is None:
+            done = save_form(
+                form,
+                lambda: create_user(
                     email=form.email.data or "",
                     name=form.name.data or "",
                     role=form.role.data or "",
                     locale=form.locale.data or "en",
                     **chosen,
-                )
-                flash(_("The account of %(name)s is created.", name=account.name), "success")
-            else:
-                update_user(
+                ),
+                _("The account of %(name)s is created.", name=form.name.data),
+                url_for("admin.users"),
+                _FIELD_ALIASES,
+            )
+        else:
+            conflicts = [c for c in clusters if c.id in (form.conflicts.data or [])]
+            done = save_form(
+                form,
+                lambda: update_user(
                     account,
                     actor(),
                     name=form.name.data or "",
                     role=Role(form.role.data),
                     active=bool(form.active.data),
-                    conflicts=[c for c in clusters if c.id in (form.conflicts.data or [])],
+                    conflicts=conflicts,
                     **chosen,
-                )
-                flash(_("The account is saved."), "success")
-        except InvalidParams as error:
-            apply_errors(form, {_FIELD_ALIASES.get(k, k): v for k, v in error.fields.items()})
-        else:
-            return redirect(url_for("admin.users"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/user.html", form=form, account=account), status
+                ),
+                _("The account is saved."),
+                url_for("admin.users"),
+                _FIELD_ALIASES,
+            )
+        if done:
+            return done
+    return render_template("admin/user.html", form=form, account=account), form_status(form)
 
 
 _FIELD_ALIASES = {"agency": "agency_id", "cluster": "cluster_id"}
@@ -131,15 +137,15 @@ def agency(agency_id: int | None = None) -> str | Response | tuple[str, int]:
         abort(404)
     form = AgencyForm(obj=record)
     if form.validate_on_submit():
-        try:
-            save_agency(record, form.data)
-        except InvalidParams as error:
-            apply_errors(form, error.fields)
-        else:
-            flash(_("The agency is saved."), "success")
-            return redirect(url_for("admin.agencies"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/agency.html", form=form, agency=record), status
+        done = save_form(
+            form,
+            lambda: save_agency(record, form.data),
+            _("The agency is saved."),
+            url_for("admin.agencies"),
+        )
+        if done:
+            return done
+    return render_template("admin/agency.html", form=form, agency=record), form_status(form)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -147,14 +153,13 @@ def agency(agency_id: int | None = None) -> str | Response | tuple[str, int]:
 def settings() -> str | Response | tuple[str, int]:
     form: Any = settings_form(load_policy())
     if form.validate_on_submit():
-        try:
-            save_settings({name: form[name].data for name in FIELDS})
-        except InvalidParams as error:
-            apply_errors(form, error.fields)
-        else:
-            flash(_("The settings are saved."), "success")
-            return redirect(url_for("admin.settings"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "admin/settings.html", form=form, fields=FIELDS, overridden=overridden()
-    ), status
+        done = save_form(
+            form,
+            lambda: save_settings({name: form[name].data for name in FIELDS}),
+            _("The settings are saved."),
+            url_for("admin.settings"),
+        )
+        if done:
+            return done
+    page = render_template("admin/settings.html", form=form, fields=FIELDS, overridden=overridden())
+    return page, form_status(form)

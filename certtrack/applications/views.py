@@ -22,7 +22,7 @@ from certtrack.models import (
 )
 from certtrack.services import access, applications, path, portfolio
 from certtrack.services.benchmarking import set_improvement_areas
-from certtrack.web import actor, apply_errors, roles_required, today
+from certtrack.web import actor, apply_errors, form_status, roles_required, save_form, today
 from certtrack.workflow.definition import TRANSITIONS_BY_EVENT
 from certtrack.workflow.engine import allowed_transitions
 from certtrack.workflow.errors import InvalidParams
@@ -184,10 +184,8 @@ def assign(application_id: int) -> str | Response | tuple[str, int]:
         else:
             flash(_("The review is assigned."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "applications/assign.html", app=application, form=form, pool=pool
-    ), status
+    page = render_template("applications/assign.html", app=application, form=form, pool=pool)
+    return page, form_status(form)
 
 
 @bp.post("/applications/<int:application_id>/improvement-areas")
@@ -198,11 +196,13 @@ def improvement_areas(application_id: int) -> str | Response | tuple[str, int]:
     form = ImprovementAreasForm()
     if form.validate_on_submit():
         areas = [entry.data for entry in form.areas if entry.title.data or entry.effect.data]
-        try:
-            set_improvement_areas(application, user, areas)
-        except InvalidParams as error:
-            apply_errors(form, error.fields, {"improvement_areas": "areas"})
-        else:
-            flash(_("The improvement areas are saved."), "success")
-            return redirect(url_for("applications.detail", application_id=application.id))
+        done = save_form(
+            form,
+            lambda: set_improvement_areas(application, user, areas),
+            _("The improvement areas are saved."),
+            url_for("applications.detail", application_id=application.id),
+            {"improvement_areas": "areas"},
+        )
+        if done:
+            return done
     return _page(_load(application.id), form), 422

@@ -23,9 +23,16 @@ from certtrack.models import (
 )
 from certtrack.services import access, applications, path, portfolio
 from certtrack.services.clusters import create_cluster, update_cluster
-from certtrack.web import PER_PAGE, actor, apply_errors, page_number, roles_required, today
+from certtrack.web import (
+    PER_PAGE,
+    actor,
+    form_status,
+    page_number,
+    roles_required,
+    save_form,
+    today,
+)
 from certtrack.workflow.engine import allowed_transitions
-from certtrack.workflow.errors import InvalidParams
 from certtrack.workflow.policy import load_policy
 
 bp = Blueprint("clusters", __name__, url_prefix="/clusters")
@@ -75,15 +82,15 @@ def new() -> str | Response | tuple[str, int]:
         agency = db.session.get(Agency, form.agency_id.data)
         if agency is None or agency not in agencies:
             abort(403)
-        try:
-            cluster = create_cluster(agency, user, form.profile())
-        except InvalidParams as error:
-            apply_errors(form, error.fields)
-        else:
-            flash(_("%(name)s is registered.", name=cluster.name), "success")
-            return redirect(url_for("clusters.detail", cluster_id=cluster.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("clusters/form.html", form=form, cluster=None), status
+        done = save_form(
+            form,
+            lambda: create_cluster(agency, user, form.profile()),
+            _("%(name)s is registered.", name=form.name.data),
+            lambda cluster: url_for("clusters.detail", cluster_id=cluster.id),
+        )
+        if done:
+            return done
+    return render_template("clusters/form.html", form=form, cluster=None), form_status(form)
 
 
 @bp.get("/<int:cluster_id>")
@@ -152,15 +159,15 @@ def edit(cluster_id: int) -> str | Response | tuple[str, int]:
     form.agency_id.choices = [(cluster.agency_id, cluster.agency.name)]
     form.agency_id.data = cluster.agency_id
     if form.validate_on_submit():
-        try:
-            update_cluster(cluster, user, form.profile())
-        except InvalidParams as error:
-            apply_errors(form, error.fields)
-        else:
-            flash(_("The profile is saved."), "success")
-            return redirect(url_for("clusters.detail", cluster_id=cluster.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("clusters/form.html", form=form, cluster=cluster), status
+        done = save_form(
+            form,
+            lambda: update_cluster(cluster, user, form.profile()),
+            _("The profile is saved."),
+            url_for("clusters.detail", cluster_id=cluster.id),
+        )
+        if done:
+            return done
+    return render_template("clusters/form.html", form=form, cluster=cluster), form_status(form)
 
 
 @bp.post("/<int:cluster_id>/applications")

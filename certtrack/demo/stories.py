@@ -32,9 +32,7 @@ def name_improvement_areas(story: Story) -> None:
 def bronze_then_silver_renewal_due(story: Story, people: dict[str, User], today: date) -> None:
     """Consorzio AREA: Bronze, upgraded to Silver, which now expires within 180 days."""
     bronze = months_ago(today, 42)
-    story.start(Level.BRONZE, bronze - timedelta(days=40))
-    story.to_label(people["anna"], bronze)
-    story.fire("start_follow_up", story.manager, bronze + timedelta(days=10))
+    story.labelled(Level.BRONZE, people["anna"], bronze, started=40, follow_up=10)
     upgrade = add_months(bronze, 19)
     story.advance(upgrade)
     story.fire("upgrade", story.manager, upgrade)
@@ -48,9 +46,7 @@ def bronze_then_silver_renewal_due(story: Story, people: dict[str, User], today:
 def bronze_in_follow_up(story: Story, people: dict[str, User], today: date) -> None:
     """DITENAVE: Bronze ten months ago, recommendations done, late and open."""
     interview = months_ago(today, 10)
-    story.start(Level.BRONZE, interview - timedelta(days=35))
-    story.to_label(people["petr"], interview)
-    story.fire("start_follow_up", story.manager, interview + timedelta(days=14))
+    story.labelled(Level.BRONZE, people["petr"], interview, started=35, follow_up=14)
     late, done, _open = story.application.report.recommendations  # type: ignore[union-attr]
     update_recommendation(
         late,
@@ -70,19 +66,13 @@ def bronze_in_follow_up(story: Story, people: dict[str, User], today: date) -> N
 
 def bronze_lapsed(story: Story, people: dict[str, User], today: date) -> None:
     """CMB: its Bronze ended last month; renewal still possible in the grace year."""
-    interview = months_ago(today, 26)
-    story.start(Level.BRONZE, interview - timedelta(days=30))
-    story.to_label(people["ioana"], interview)
-    story.fire("start_follow_up", story.manager, interview + timedelta(days=8))
+    story.labelled(Level.BRONZE, people["ioana"], months_ago(today, 26), started=30, follow_up=8)
     story.advance(today)
 
 
 def renewed_now_in_review(story: Story, people: dict[str, User], today: date) -> None:
     """Polo Tecnologico di Pordenone: renewing its Bronze; the review is under way."""
-    interview = months_ago(today, 23)
-    story.start(Level.BRONZE, interview - timedelta(days=30))
-    story.to_label(people["anna"], interview)
-    story.fire("start_follow_up", story.manager, interview + timedelta(days=10))
+    story.labelled(Level.BRONZE, people["anna"], months_ago(today, 23), started=30, follow_up=10)
     renew = months_ago(today, 1)
     story.advance(renew)
     story.fire("renew", story.manager, renew, comment="Renewing before the label ends.")
@@ -95,10 +85,7 @@ def renewed_now_in_review(story: Story, people: dict[str, User], today: date) ->
 
 def expired_then_new_draft(story: Story, people: dict[str, User], today: date) -> None:
     """Parco Agroalimentare: missed its renewal and the grace year; starting again."""
-    interview = months_ago(today, 40)
-    story.start(Level.BRONZE, interview - timedelta(days=30))
-    story.to_label(people["sofia"], interview)
-    story.fire("start_follow_up", story.manager, interview + timedelta(days=12))
+    story.labelled(Level.BRONZE, people["sofia"], months_ago(today, 40), started=30, follow_up=12)
     story.advance(today)
     story.start(Level.BRONZE, months_ago(today, 2))
 
@@ -150,9 +137,7 @@ def returned_then_withdrawn(story: Story, people: dict[str, User], today: date) 
 def bronze_silver_gold(story: Story, people: dict[str, User], today: date) -> None:
     """Murcia Agrifood Technology Cluster: the whole climb, now holding Gold."""
     bronze = months_ago(today, 49)
-    story.start(Level.BRONZE, bronze - timedelta(days=40))
-    story.to_label(people["ioana"], bronze)
-    story.fire("start_follow_up", story.manager, bronze + timedelta(days=9))
+    story.labelled(Level.BRONZE, people["ioana"], bronze, started=40, follow_up=9)
     upgrade = add_months(bronze, 18)
     story.advance(upgrade)
     story.fire("upgrade", story.manager, upgrade)

@@ -104,6 +104,16 @@ class Story:
             self.application, consultant, today=day, interview_date=interview, **data
         )
 
+    def labelled(
+        self, level: Level, consultant: User, interview: date, *, started: int, follow_up: int
+    ) -> Label:
+        """A new application started `started` days before the interview, taken to its
+        label, with the follow-up begun `follow_up` days after the interview."""
+        self.start(level, interview - timedelta(days=started))
+        label = self.to_label(consultant, interview)
+        self.fire("start_follow_up", self.manager, interview + timedelta(days=follow_up))
+        return label
+
     def advance(self, day: date) -> None:
         """Fire the time events that fell due up to `day`, each on the day it fell due,
         as the daily pass would have."""

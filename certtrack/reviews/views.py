@@ -16,7 +16,7 @@ from certtrack.reviews.forms import (
 )
 from certtrack.services import access, applications
 from certtrack.services.benchmarking import save_benchmarking
-from certtrack.web import actor, apply_errors, roles_required, today
+from certtrack.web import actor, apply_errors, form_status, roles_required, today
 from certtrack.workflow import requirements
 from certtrack.workflow.errors import GuardFailed, InvalidParams
 from certtrack.workflow.policy import load_policy
@@ -43,7 +43,6 @@ def edit(application_id: int) -> str | Response | tuple[str, int]:
         if _deliver(application, form):
             flash(_("The report is delivered to the agency."), "success")
             return redirect(url_for("applications.detail", application_id=application.id))
-    status = 422 if form.errors or form.form_errors else 200
     blank = sum(1 for row in form.recommendations if not (row.title.data or "").strip())
     for _row in range(BLANK_RECOMMENDATIONS - blank):
         form.recommendations.append_entry()
@@ -61,7 +60,7 @@ def edit(application_id: int) -> str | Response | tuple[str, int]:
         delivered=delivered,
         score=score,
         pass_percent=load_policy().gold_pass_percent,
-    ), status
+    ), form_status(form)
 
 
 def _save(application: Application, form: Any, definitions: list[Any]) -> bool:

@@ -8,15 +8,30 @@ from datetime import date, timedelta
 from flask import Flask
 from sqlalchemy import event, select
 
+from certtrack import create_app
 from certtrack.demo.story import Story
 from certtrack.extensions import db
 from certtrack.models import Agency, Application, Cluster, Level, Role, State, User
 from certtrack.services.recommendations import update_recommendation
 from certtrack.services.time_events import run_time_events
 from tests.builders import ELIGIBLE_PROFILE, PASSWORD, add_user
+from tests.conftest import empty_tables
 from tests.web.conftest import sign_in
 
 TODAY = date(2026, 11, 25)
+
+
+@contextmanager
+def fresh_app(database_url: str) -> Iterator[Flask]:
+    """An app on the test database, emptied afterwards (each size gets its own data)."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
 
 
 @contextmanager
@@ -128,13 +143,9 @@ STAFF_PAGES = [
 
 
 def test_staff_pages_do_not_grow_with_the_portfolio(migrated, frozen):
-    from certtrack import create_app
-    from tests.conftest import empty_tables
-
     measured = []
     for size in (3, 30):
-        app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated)
-        try:
+        with fresh_app(migrated) as app:
             portfolio(app, size)
             waiting = first_id(app, Application, state=State.SUBMITTED)
             pages = [*STAFF_PAGES[:-1], f"/applications/{waiting}/assign"]
@@ -151,24 +162,15 @@ def test_staff_pages_do_not_grow_with_the_portfolio(migrated, frozen):
                 }
             )
             measured.append(counts)
-        finally:
-            with app.app_context():
-                db.session.remove()
-                empty_tables()
-                db.engine.dispose()
     small, large = measured
     assert small == large
     assert max(small.values()) <= 12, small
 
 
 def test_cluster_and_application_pages_do_not_grow_with_history(migrated, frozen):
-    from certtrack import create_app
-    from tests.conftest import empty_tables
-
     measured = []
     for cycles in (1, 10):
-        app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated)
-        try:
+        with fresh_app(migrated) as app:
             long_history(app, cycles)
             cluster = first_id(app, Cluster, name="DITENAVE")
             with app.app_context():
@@ -178,11 +180,6 @@ def test_cluster_and_application_pages_do_not_grow_with_history(migrated, frozen
                     app, "manager0@x.example", [f"/clusters/{cluster}", f"/applications/{latest}"]
                 )
             )
-        finally:
-            with app.app_context():
-                db.session.remove()
-                empty_tables()
-                db.engine.dispose()
     small, large = measured
     assert list(small.values()) == list(large.values())
     assert max(small.values()) <= 15, small
