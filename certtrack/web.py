@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, request
 from flask_babel import format_date as babel_format_date
+from flask_babel import format_decimal
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -61,6 +62,7 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["label"] = vocabulary.name
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
     app.jinja_env.globals.update(Role=Role, area_name=vocabulary.AREAS.get, timedelta=timedelta)
 

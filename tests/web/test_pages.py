@@ -88,3 +88,11 @@ def test_italian_pages(demo, client):
     assert '<html lang="it">' in page
     assert "Esci" in page  # the sign-out button
     assert "28 feb 2027" in page  # dates formatted for Italian
+    assert "Il percorso verso l'eccellenza" in page
+    sign_in(client, "manager@ditenave.example")
+    client.post("/locale", data={"locale": "it"})
+    page = text(client.get(f"/clusters/{cluster_id(demo, 'DITENAVE')}"))
+    assert "<dd class=\"col-6\">2,5</dd>" in page  # 2.5 FTE, written the Italian way
+    client.post("/locale", data={"locale": "en"})
+    page = text(client.get(f"/clusters/{cluster_id(demo, 'DITENAVE')}"))
+    assert "<dd class=\"col-6\">2.5</dd>" in page
