@@ -92,7 +92,7 @@ def test_italian_pages(demo, client):
     sign_in(client, "manager@ditenave.example")
     client.post("/locale", data={"locale": "it"})
     page = text(client.get(f"/clusters/{cluster_id(demo, 'DITENAVE')}"))
-    assert "<dd class=\"col-6\">2,5</dd>" in page  # 2.5 FTE, written the Italian way
+    assert '<dd class="col-6">2,5</dd>' in page  # 2.5 FTE, written the Italian way
     client.post("/locale", data={"locale": "en"})
     page = text(client.get(f"/clusters/{cluster_id(demo, 'DITENAVE')}"))
-    assert "<dd class=\"col-6\">2.5</dd>" in page
+    assert '<dd class="col-6">2.5</dd>' in page
