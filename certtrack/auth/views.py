@@ -6,12 +6,14 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from certtrack.auth.forms import LoginForm
+from certtrack.auth.forms import LoginForm, SetPasswordForm
 from certtrack.extensions import db
 from certtrack.models import User
 from certtrack.models.base import utcnow
 from certtrack.services import throttle
-from certtrack.services.users import record_sign_in, verify_password
+from certtrack.services.account_links import user_for_token
+from certtrack.services.users import record_sign_in, set_password, verify_password
+from certtrack.web import form_status
 
 bp = Blueprint("auth", __name__)
 
@@ -52,3 +54,27 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
         return target
     return url_for("dashboard.home")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response | tuple[str, int]:
+    return _set_password(token, "reset", _("Your new password is set."))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str) -> str | Response | tuple[str, int]:
+    return _set_password(token, "invitation", _("Welcome to certtrack; your password is set."))
+
+
+def _set_password(token: str, purpose: str, done: str) -> str | Response | tuple[str, int]:
+    """Redeem a signed link: choose a password, then sign in."""
+    user = user_for_token(token, purpose)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        set_password(user, form.password.data or "")
+        throttle.clear(user.email)
+        login_user(user)
+        flash(done, "success")
+        return redirect(url_for("dashboard.home"))
+    page = render_template("auth/set_password.html", form=form, user=user, purpose=purpose)
+    return page, form_status(form)
