@@ -40,6 +40,22 @@ def bronze_then_silver_renewal_due(story: Story, people: dict[str, User], today:
     silver = add_months(upgrade, 2)
     story.to_label(people["luis"], silver)
     story.fire("start_follow_up", story.manager, silver + timedelta(days=10))
+    strategy, funding, _survey = story.application.report.recommendations  # type: ignore[union-attr]
+    update_recommendation(
+        strategy,
+        story.manager,
+        today=add_months(silver, 5),
+        status=RecommendationStatus.DONE,
+        evidence="Strategy 2025-2028 approved by the assembly of members.",
+        note="Three workshops with the board and the members.",
+    )
+    update_recommendation(
+        funding,
+        story.manager,
+        today=add_months(silver, 9),
+        status=RecommendationStatus.IN_PROGRESS,
+        note="Two service contracts signed; a Horizon Europe proposal submitted.",
+    )
     story.advance(today)
 
 
