@@ -19,6 +19,10 @@ def _database_url(default: str) -> str:
     return url
 
 
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("certtrack.sqlite"))
@@ -29,6 +33,22 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
     CERTTRACK_TIMEZONE = os.environ.get("CERTTRACK_TIMEZONE", "Europe/Rome")
+    # Links in emails point here (the scheduler has no request to take a host from).
+    CERTTRACK_BASE_URL = os.environ.get("CERTTRACK_BASE_URL", "http://127.0.0.1:5000")
+    # The daily pass runs at this local time; the dispatcher every minute.
+    CERTTRACK_DAILY_PASS_AT = os.environ.get("CERTTRACK_DAILY_PASS_AT", "06:30")
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "100"))
+    # Flask-Mail, with its standard names.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "certtrack <noreply@certtrack.example>"
+    )
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -37,6 +57,8 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    # `make run` starts a local SMTP server that prints every message it receives.
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
 
 
 class TestingConfig(Config):

@@ -21,6 +21,7 @@ from certtrack.extensions import babel, bootstrap, csrf, db, login_manager, mail
 from certtrack.main import bp as main_bp
 from certtrack.recommendations import bp as recommendations_bp
 from certtrack.reviews import bp as reviews_bp
+from certtrack.services import notices  # noqa: F401  (connects the workflow notices)
 from certtrack.web import register_template_helpers
 from config import CONFIGS
 

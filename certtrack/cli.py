@@ -1,5 +1,7 @@
 """Command-line interface: `flask seed-demo`, `flask users create`, `flask workflow diagram`."""
 
+from datetime import datetime
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
@@ -11,12 +13,18 @@ from certtrack.workflow.errors import WorkflowError
 
 users_cli = AppGroup("users", help="Manage accounts.")
 workflow_cli = AppGroup("workflow", help="Inspect the certification workflow.")
+reminders_cli = AppGroup("reminders", help="The daily pass of reminders.")
+outbox_cli = AppGroup("outbox", help="The queue of outgoing messages.")
+scheduler_cli = AppGroup("scheduler", help="The process that runs the clock's jobs.")
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(workflow_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(scheduler_cli)
 
 
 @users_cli.command("create")
@@ -73,3 +81,43 @@ def seed_demo() -> None:
 
     for line in seed():
         click.echo(line)
+
+
+@reminders_cli.command("run")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day to decide for (default: today in CERTTRACK_TIMEZONE).",
+)
+def reminders_run(today: datetime | None) -> None:
+    """Run one daily pass: time events, then reminders into the outbox (for cron)."""
+    from certtrack.clock import local_today
+    from certtrack.services.reminders import run_daily_pass
+
+    day = today.date() if today else local_today()
+    result = run_daily_pass(day)
+    click.echo(
+        f"{day.isoformat()}: {result.events} workflow events, {result.written} messages queued."
+    )
+
+
+@outbox_cli.command("send")
+def outbox_send() -> None:
+    """Send the messages that are due (for cron)."""
+    from certtrack.services.dispatch import send_due
+
+    outcome = send_due()
+    click.echo(
+        f"{outcome.sent} sent, {outcome.retried} to retry, {outcome.failed} failed, "
+        f"{outcome.cancelled} cancelled."
+    )
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the daily pass and the dispatcher until stopped (SIGTERM or Ctrl-C)."""
+    from flask import current_app
+
+    from certtrack import scheduler
+
+    scheduler.run(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -40,6 +40,12 @@ def test_from_mapping_parses_strings_and_json():
     assert policy.renewal_window_days == 90
 
 
+def test_reminder_offsets_parse_from_lists_and_text():
+    assert Policy().reminder_days == (180, 90, 30, 7)
+    assert Policy.from_mapping({"reminder_days": "7, 60,30,60"}).reminder_days == (60, 30, 7)
+    assert Policy.from_mapping({"grace_reminder_days": [10, 45]}).grace_reminder_days == (45, 10)
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [
@@ -49,6 +55,9 @@ def test_from_mapping_parses_strings_and_json():
         ("require_eccp_listing", "maybe"),
         ("gold_prerequisite", "platinum"),
         ("grace_months", True),
+        ("reminder_days", "30,soon"),
+        ("reminder_days", ""),
+        ("grace_reminder_days", "-5"),
     ],
 )
 def test_from_mapping_rejects_bad_values(key, value):

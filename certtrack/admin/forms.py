@@ -68,6 +68,9 @@ SETTING_LABELS = {
     "grace_months": _l("Grace period after expiry (months)"),
     "renewal_window_days": _l("Renewal window before the end (days)"),
     "review_due_days": _l("Report due after assignment (days)"),
+    "reminder_days": _l("Reminders before a label ends (days, comma-separated)"),
+    "grace_reminder_days": _l("Reminders before the grace period ends (days)"),
+    "recommendation_due_days": _l("Reminder before a recommendation is due (days)"),
 }
 
 

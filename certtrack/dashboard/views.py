@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -33,20 +31,13 @@ def coordinator_home() -> str:
     user, day, policy = actor(), today(), load_policy()
     columns = portfolio.board(user, portfolio.BoardFilters())
     in_review = columns[State.CONSULTANT_REVIEW]
-    due = timedelta(days=policy.review_due_days)
     expiring = portfolio.expiring_labels(user, day, max(WINDOWS))
     return render_template(
         "dashboard/coordinator.html",
         counts={state: len(apps) for state, apps in columns.items()},
         unassigned=columns[State.SUBMITTED],
         to_decide=[a for a in in_review if a.report and a.report.delivered_at],
-        stalled=[
-            a
-            for a in in_review
-            if a.assigned_at
-            and a.assigned_at.date() + due < day
-            and not (a.report and a.report.delivered_at)
-        ],
+        stalled=portfolio.stalled_reviews(user, day, policy, in_review),
         expiring={w: [lb for lb in expiring if (lb.valid_until - day).days <= w] for w in WINDOWS},
         lapsed=portfolio.lapsed_in_grace(user, day, policy),
         day=day,

@@ -17,6 +17,7 @@ from certtrack.models.indicator import IndicatorDefinition, IndicatorValue
 from certtrack.models.label import Label
 from certtrack.models.login_attempt import LoginAttempt
 from certtrack.models.organisation import Agency, Cluster
+from certtrack.models.outbox import OutboxMessage, OutboxStatus
 from certtrack.models.report import ProgressNote, Recommendation, Report
 from certtrack.models.setting import Setting
 from certtrack.models.user import User, consultant_conflict
@@ -36,6 +37,8 @@ __all__ = [
     "Level",
     "LoginAttempt",
     "MemberType",
+    "OutboxMessage",
+    "OutboxStatus",
     "Priority",
     "ProgressNote",
     "Recommendation",

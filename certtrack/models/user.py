@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.models.base import Base, str_enum, utcnow
@@ -47,6 +47,11 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Opt-outs; expiry notices and workflow notices cannot be turned off.
+    wants_digest: Mapped[bool] = mapped_column(default=True, server_default=true())
+    wants_recommendation_reminders: Mapped[bool] = mapped_column(
+        default=True, server_default=true()
+    )
 
     agency: Mapped["Agency | None"] = relationship(back_populates="coordinators")
     cluster: Mapped["Cluster | None"] = relationship(back_populates="managers")

@@ -181,6 +181,23 @@ def assigned_reviews(consultant: User, policy: Policy) -> list[tuple[Application
     return sorted(rows, key=lambda row: (row[1] or date.max, row[0].id))
 
 
+def stalled_reviews(
+    user: User, today: date, policy: Policy, in_review: list[Application] | None = None
+) -> list[Application]:
+    """Reviews still without a delivered report `review_due_days` after the assignment.
+    `in_review` saves the query when the caller already holds the board's column."""
+    if in_review is None:
+        in_review = board(user, BoardFilters())[State.CONSULTANT_REVIEW]
+    due = timedelta(days=policy.review_due_days)
+    return [
+        app
+        for app in in_review
+        if app.assigned_at
+        and app.assigned_at.date() + due < today
+        and not (app.report and app.report.delivered_at)
+    ]
+
+
 def state_counts(user: User) -> dict[State, int]:
     query = (
         select(Application.state, func.count())

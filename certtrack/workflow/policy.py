@@ -38,8 +38,14 @@ class Policy:
     # After expiry a label may still be renewed for this long.
     grace_months: int = 12
     renewal_window_days: int = 180
-    # The consultant's report is due this long after the assignment (~5 weeks).
+    # The consultant's report is due this long after the assignment (~5 weeks); a review
+    # still without report then is reported as stalled.
     review_due_days: int = 35
+    # Reminders: days before a label ends, days before its grace period ends, days
+    # before a recommendation is due.
+    reminder_days: tuple[int, ...] = (180, 90, 30, 7)
+    grace_reminder_days: tuple[int, ...] = (90, 30)
+    recommendation_due_days: int = 14
 
     def validity_months(self, level: Level, renewal: bool) -> int:
         if renewal:
@@ -83,6 +89,12 @@ def _coerce(name: str, kind: type, raw: Any) -> Any:
             if not value.is_finite() or value < 0:
                 raise ValueError(raw)
             return value
+        if kind is tuple:
+            parts = raw if isinstance(raw, list | tuple) else str(raw).split(",")
+            days = tuple(sorted({int(str(part).strip()) for part in parts}, reverse=True))
+            if not days or days[-1] < 0:
+                raise ValueError(raw)
+            return days
     except (ValueError, InvalidOperation):
         raise ValueError(f"setting {name}: {raw!r} is not a valid value") from None
     raise TypeError(f"setting {name} has an unsupported type")
@@ -91,6 +103,8 @@ def _coerce(name: str, kind: type, raw: Any) -> Any:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, tuple):
+        return list(value)
     return value
 
 

@@ -1,0 +1,67 @@
+"""Workflow notices: each step that hands work to someone queues a message for them, in
+the step's own transaction (the engine's `transition_applied` signal)."""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEntry, Role, User
+from certtrack.services import outbox
+from certtrack.services.outbox import Draft
+from certtrack.workflow.engine import transition_applied
+
+# event -> who hears of it
+AUDIENCES = {
+    "submit": ("coordinators",),
+    "assign_consultant": ("consultant", "managers"),
+    "reassign_consultant": ("consultant", "managers"),
+    "issue_label": ("managers",),
+    "return_for_changes": ("managers",),
+    "reject": ("managers",),
+}
+
+
+def recipients(application: Application, audience: tuple[str, ...]) -> list[User]:
+    people: list[User] = []
+    active = select(User).where(User.active.is_(True))
+    if "coordinators" in audience:
+        people += db.session.scalars(
+            active.where(
+                User.role == Role.COORDINATOR, User.agency_id == application.cluster.agency_id
+            )
+        )
+    if "managers" in audience:
+        people += db.session.scalars(
+            active.where(User.role == Role.MANAGER, User.cluster_id == application.cluster_id)
+        )
+    if "consultant" in audience and application.consultant is not None:
+        people.append(application.consultant)
+    return people
+
+
+@transition_applied.connect
+def queue_notices(application: Application, entry: AuditEntry, **_extra: Any) -> None:
+    audience = AUDIENCES.get(entry.event)
+    if audience is None:
+        return
+    context = {
+        "event": entry.event,
+        "state": entry.to_state.value,
+        "consultant": application.consultant_id,
+        "reason": entry.comment if entry.event in ("return_for_changes", "reject") else None,
+    }
+    outbox.write(
+        [
+            Draft(
+                key=f"workflow_notice:{entry.id}:{user.id}",
+                kind="workflow_notice",
+                recipient_id=user.id,
+                link=f"/applications/{application.id}",
+                context=context,
+                application_id=application.id,
+            )
+            for user in recipients(application, audience)
+        ],
+        now=entry.at,
+    )
