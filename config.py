@@ -46,6 +46,7 @@ class Config:
     MAIL_USE_SSL = _flag("MAIL_USE_SSL", False)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_SUPPRESS_SEND = _flag("MAIL_SUPPRESS_SEND", False)
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "certtrack <noreply@certtrack.example>"
     )
@@ -68,6 +69,8 @@ class TestingConfig(Config):
     # Cheap hashing keeps the suite fast; production keeps scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     WTF_CSRF_ENABLED = False
+    # Tests that send point MAIL_SERVER at their own SMTP server and turn this off.
+    MAIL_SUPPRESS_SEND = _flag("MAIL_SUPPRESS_SEND", True)
 
 
 class ProductionConfig(Config):

@@ -1,5 +1,6 @@
 """Command-line interface: `flask seed-demo`, `flask users create`, `flask workflow diagram`."""
 
+import logging
 from datetime import datetime
 
 import click
@@ -120,4 +121,11 @@ def scheduler_run() -> None:
 
     from certtrack import scheduler
 
-    scheduler.run(current_app._get_current_object())  # type: ignore[attr-defined]
+    # A long-running process: say what each job did.
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"scheduler started: daily pass at {app.config['CERTTRACK_DAILY_PASS_AT']}")
+    scheduler.run(app)
+    click.echo("scheduler stopped")

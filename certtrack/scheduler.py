@@ -16,7 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from certtrack.clock import local_today
-from certtrack.services.dispatch import send_due
+from certtrack.services.dispatch import Outcome, send_due
 from certtrack.services.reminders import run_daily_pass
 
 
@@ -30,7 +30,7 @@ def daily_pass(app: Flask) -> None:
 def dispatch(app: Flask) -> None:
     with app.app_context():
         outcome = send_due()
-        if outcome.sent or outcome.retried or outcome.failed:
+        if outcome != Outcome():
             app.logger.info("outbox: %s", outcome)
 
 
@@ -69,6 +69,4 @@ def run(app: Flask) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    app.logger.info("scheduler started: daily pass at %s", app.config["CERTTRACK_DAILY_PASS_AT"])
     scheduler.start()
-    app.logger.info("scheduler stopped")
