@@ -19,6 +19,7 @@ from certtrack.dashboard import bp as dashboard_bp
 from certtrack.errors import register_error_handlers
 from certtrack.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
 from certtrack.main import bp as main_bp
+from certtrack.notifications import bp as notifications_bp
 from certtrack.recommendations import bp as recommendations_bp
 from certtrack.reviews import bp as reviews_bp
 from certtrack.services import notices  # noqa: F401  (connects the workflow notices)
@@ -93,5 +94,6 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         recommendations_bp,
         admin_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)

@@ -64,7 +64,12 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
-    app.jinja_env.globals.update(Role=Role, area_name=vocabulary.AREAS.get, timedelta=timedelta)
+    app.jinja_env.globals.update(
+        Role=Role,
+        area_name=vocabulary.AREAS.get,
+        kind_name=lambda kind: str(vocabulary.MESSAGE_KINDS.get(kind, kind)),
+        timedelta=timedelta,
+    )
 
 
 def apply_errors(form: Any, fields: dict[str, str], aliases: dict[str, str] | None = None) -> None:

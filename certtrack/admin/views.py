@@ -1,6 +1,6 @@
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -10,6 +10,7 @@ from certtrack.admin.forms import AgencyForm, UserForm, settings_form
 from certtrack.extensions import db
 from certtrack.models import Agency, Cluster, Role, User
 from certtrack.services.agencies import save_agency
+from certtrack.services.invitations import invite
 from certtrack.services.settings import FIELDS, overridden, save_settings
 from certtrack.services.users import create_user, update_user
 from certtrack.web import PER_PAGE, actor, form_status, page_number, roles_required, save_form
@@ -56,14 +57,11 @@ def user(user_id: int | None = None) -> str | Response | tuple[str, int]:
         if account is None:
             done = save_form(
                 form,
-                lambda: create_user(
-                    email=form.email.data or "",
-                    name=form.name.data or "",
-                    role=form.role.data or "",
-                    locale=form.locale.data or "en",
-                    **chosen,
+                lambda: _create_and_invite(form, chosen),
+                _(
+                    "The account of %(name)s is created; the invitation is on its way.",
+                    name=form.name.data,
                 ),
-                _("The account of %(name)s is created.", name=form.name.data),
                 url_for("admin.users"),
                 _FIELD_ALIASES,
             )
@@ -87,6 +85,31 @@ def user(user_id: int | None = None) -> str | Response | tuple[str, int]:
         if done:
             return done
     return render_template("admin/user.html", form=form, account=account), form_status(form)
+
+
+def _create_and_invite(form: UserForm, chosen: dict[str, Any]) -> User:
+    account = create_user(
+        email=form.email.data or "",
+        name=form.name.data or "",
+        role=form.role.data or "",
+        locale=form.locale.data or "en",
+        **chosen,
+    )
+    invite(account, actor())
+    return account
+
+
+@bp.post("/users/<int:user_id>/invite")
+@roles_required(Role.ADMIN)
+def reinvite(user_id: int) -> Response:
+    account = db.session.get(User, user_id)
+    if account is None:
+        abort(404)
+    if invite(account, actor()):
+        flash(_("A new invitation is on its way to %(email)s.", email=account.email), "success")
+    else:
+        flash(_("An invitation went out a few minutes ago."), "info")
+    return redirect(url_for("admin.user", user_id=account.id))
 
 
 _FIELD_ALIASES = {"agency": "agency_id", "cluster": "cluster_id"}

@@ -6,12 +6,13 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from certtrack.auth.forms import LoginForm, SetPasswordForm
+from certtrack.auth.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from certtrack.extensions import db
 from certtrack.models import User
 from certtrack.models.base import utcnow
 from certtrack.services import throttle
 from certtrack.services.account_links import user_for_token
+from certtrack.services.invitations import request_password_reset
 from certtrack.services.users import record_sign_in, set_password, verify_password
 from certtrack.web import form_status
 
@@ -54,6 +55,19 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
         return target
     return url_for("dashboard.home")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> str | Response | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data or "")
+        flash(
+            _("If an account has this address, a link to set a new password is on its way."),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), form_status(form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

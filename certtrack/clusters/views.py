@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
-from certtrack.clusters.forms import ClusterForm, StartApplicationForm
+from certtrack.clusters.forms import ClusterForm, InviteManagerForm, StartApplicationForm
 from certtrack.extensions import db
 from certtrack.models import (
     Agency,
@@ -23,6 +23,8 @@ from certtrack.models import (
 )
 from certtrack.services import access, applications, path, portfolio
 from certtrack.services.clusters import create_cluster, update_cluster
+from certtrack.services.invitations import invite
+from certtrack.services.users import create_user
 from certtrack.web import (
     PER_PAGE,
     actor,
@@ -168,6 +170,44 @@ def edit(cluster_id: int) -> str | Response | tuple[str, int]:
         if done:
             return done
     return render_template("clusters/form.html", form=form, cluster=cluster), form_status(form)
+
+
+@bp.route("/<int:cluster_id>/invite", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def invite_manager(cluster_id: int) -> str | Response | tuple[str, int]:
+    """A coordinator adds a manager to a cluster of the agency and invites them."""
+    user = actor()
+    cluster = access.get_cluster(user, cluster_id)
+    if not access.can_edit_cluster(user, cluster):
+        abort(403)
+    form = InviteManagerForm()
+    if form.validate_on_submit():
+
+        def create_and_invite() -> User:
+            manager = create_user(
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=Role.MANAGER,
+                cluster=cluster,
+                locale=user.locale,
+            )
+            invite(manager, user)
+            return manager
+
+        done = save_form(
+            form,
+            create_and_invite,
+            _(
+                "%(name)s is invited to manage %(cluster)s.",
+                name=form.name.data,
+                cluster=cluster.name,
+            ),
+            url_for("clusters.detail", cluster_id=cluster.id),
+        )
+        if done:
+            return done
+    page = render_template("clusters/invite.html", form=form, cluster=cluster)
+    return page, form_status(form)
 
 
 @bp.post("/<int:cluster_id>/applications")

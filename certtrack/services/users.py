@@ -62,7 +62,7 @@ def create_user(
         agency_id=agency.id if agency and role == Role.COORDINATOR else None,
         cluster_id=cluster.id if cluster and role == Role.MANAGER else None,
         country=country.upper() if country else None,
-        languages=[lang.lower() for lang in languages],
+        languages=[lang.strip().lower() for lang in languages if lang.strip()],
         affiliation=affiliation,
         locale=locale,
         password_hash=hash_password(password) if password else None,

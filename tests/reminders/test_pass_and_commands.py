@@ -100,4 +100,4 @@ def test_scheduler_process_sends_then_stops_cleanly_on_sigterm(mail_app, smtp, m
     assert process.returncode == 0, output
     assert "scheduler started: daily pass at 06:30" in output
     assert "outbox: Outcome(sent=1" in output
-    assert output.rstrip().endswith("scheduler stopped")
+    assert "scheduler stopped" in output

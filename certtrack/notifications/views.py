@@ -1,0 +1,91 @@
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from certtrack.extensions import db
+from certtrack.models import Application, Cluster, OutboxMessage, OutboxStatus, Role, User
+from certtrack.notifications.forms import SettingsForm
+from certtrack.services.dispatch import retry_failed
+from certtrack.services.transaction import committed
+from certtrack.web import PER_PAGE, actor, form_status, page_number, roles_required
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.get("")
+@login_required
+def index() -> str:
+    """The messages that concern the signed-in user, newest first."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.recipient_id == actor().id,
+            OutboxMessage.status != OutboxStatus.CANCELLED,
+        )
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    )
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template("notifications/index.html", page=page)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> str | Response | tuple[str, int]:
+    user = actor()
+    form = SettingsForm(obj=user)
+    if form.validate_on_submit():
+        with committed():
+            user.wants_digest = bool(form.wants_digest.data)
+            user.wants_recommendation_reminders = bool(form.wants_recommendation_reminders.data)
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for("notifications.settings"))
+    return render_template("notifications/settings.html", form=form), form_status(form)
+
+
+def _failed_query(user: User):  # type: ignore[no-untyped-def]
+    """Failed messages an admin (all) or a coordinator (their agency's people) sees."""
+    query = (
+        select(OutboxMessage)
+        .join(OutboxMessage.recipient)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+    )
+    if user.role == Role.COORDINATOR:
+        agency_clusters = select(Cluster.id).where(Cluster.agency_id == user.agency_id)
+        agency_applications = select(Application.id).where(
+            Application.cluster_id.in_(agency_clusters)
+        )
+        query = query.where(
+            or_(
+                User.agency_id == user.agency_id,
+                User.cluster_id.in_(agency_clusters),
+                OutboxMessage.application_id.in_(agency_applications),
+            )
+        )
+    return query
+
+
+@bp.get("/failed")
+@roles_required(Role.ADMIN, Role.COORDINATOR)
+def failed() -> str:
+    query = (
+        _failed_query(actor())
+        .options(joinedload(OutboxMessage.recipient))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    )
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template("notifications/failed.html", page=page)
+
+
+@bp.post("/failed/<int:message_id>/retry")
+@roles_required(Role.ADMIN, Role.COORDINATOR)
+def retry(message_id: int) -> Response:
+    query = _failed_query(actor()).where(OutboxMessage.id == message_id)
+    message = db.session.scalar(query)
+    if message is None:
+        abort(404)
+    retry_failed(message)
+    flash(_("The message goes out again with the next dispatch."), "success")
+    return redirect(url_for("notifications.failed"))

@@ -1,0 +1,47 @@
+"""Emails that let people set their password: invitations and resets. They go out
+through the outbox like every other message."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from certtrack.extensions import db
+from certtrack.models import User
+from certtrack.models.base import utcnow
+from certtrack.services import outbox
+from certtrack.services.account_links import make_link_token
+from certtrack.services.transaction import committed
+
+
+def _slot(now: datetime) -> str:
+    """Ten-minute slots: asking again and again within one sends one email."""
+    return now.strftime("%Y%m%d%H%M")[:-1]
+
+
+def invite(user: User, inviter: User, now: datetime | None = None) -> bool:
+    """Queue an invitation to choose a password. False if one went out just now."""
+    now = now or utcnow()
+    with committed():
+        return outbox.enqueue(
+            "invitation",
+            user,
+            key=f"invitation:{user.id}:{_slot(now)}",
+            link=f"/invitation/{make_link_token(user, 'invitation')}",
+            context={"inviter": inviter.name},
+        )
+
+
+def request_password_reset(email: str, now: datetime | None = None) -> None:
+    """Queue a reset link if an active account has this address. Says nothing either
+    way, so the form does not reveal who has an account."""
+    now = now or utcnow()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.active:
+        return
+    with committed():
+        outbox.enqueue(
+            "password_reset",
+            user,
+            key=f"password_reset:{user.id}:{_slot(now)}",
+            link=f"/password/reset/{make_link_token(user, 'reset')}",
+        )
