@@ -1,4 +1,5 @@
-# `make run`: install, migrate, load the demo, serve on http://127.0.0.1:5000.
+# `make run`: install, migrate, load the demo, serve on http://127.0.0.1:5000 with the
+# scheduler and a local SMTP server that prints the demo's mail.
 # `make test`: install with the dev extra, lint, type-check, run the suite on SQLite
 # and again on a PostgreSQL server that the tests start themselves.
 
@@ -20,9 +21,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d certtrack/translations
 
+# Beside the web server: the scheduler (reminders, the outbox) and a local SMTP server
+# on 127.0.0.1:8025 that prints every message the demo sends. Ctrl-C stops all three.
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
+	@$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 & smtp=$$!; \
+	$(BIN)/flask scheduler run & scheduler=$$!; \
+	trap 'kill $$smtp $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: install

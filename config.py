@@ -47,6 +47,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SUPPRESS_SEND = _flag("MAIL_SUPPRESS_SEND", False)
+    MAIL_DEBUG = False  # Flask-Mail would echo every SMTP exchange in debug mode
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "certtrack <noreply@certtrack.example>"
     )
