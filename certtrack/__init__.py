@@ -12,6 +12,7 @@ from sqlalchemy import event
 from certtrack import cli, i18n, models
 from certtrack.account import bp as account_bp
 from certtrack.admin import bp as admin_bp
+from certtrack.api import bp as api_bp
 from certtrack.applications import bp as applications_bp
 from certtrack.auth import bp as auth_bp
 from certtrack.clusters import bp as clusters_bp
@@ -95,5 +96,8 @@ def register_blueprints(app: Flask) -> None:
         recommendations_bp,
         admin_bp,
         notifications_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
+    # The API authenticates with bearer tokens only, never the session cookie.
+    csrf.exempt(api_bp)

@@ -41,7 +41,10 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
-            return json_error(status, code, error.description or error.name)
+            body, _status = json_error(status, code, error.description or error.name)
+            # Keep what the error says in headers (WWW-Authenticate, Allow, Retry-After).
+            headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+            return body, status, headers
         if status in (301, 302, 303, 307, 308):
             return error.get_response()
         return render_template(

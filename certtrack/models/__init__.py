@@ -20,13 +20,16 @@ from certtrack.models.organisation import Agency, Cluster
 from certtrack.models.outbox import OutboxMessage, OutboxStatus
 from certtrack.models.report import ProgressNote, Recommendation, Report
 from certtrack.models.setting import Setting
+from certtrack.models.token import ApiToken, CalendarFeed
 from certtrack.models.user import User, consultant_conflict
 
 __all__ = [
     "CLOSED_STATES",
     "Agency",
+    "ApiToken",
     "Application",
     "AuditEntry",
+    "CalendarFeed",
     "Cluster",
     "ImprovementArea",
     "IndicatorDefinition",

@@ -127,6 +127,41 @@ def consultants_with_workload() -> list[tuple[User, int]]:
     return [(user, int(count)) for user, count in db.session.execute(query).unique()]
 
 
+@dataclass(frozen=True)
+class LabelFilters:
+    level: Level | None = None
+    status: LabelStatus | None = None
+    agency: str | None = None  # short name
+    country: str | None = None
+    expiring_within: int | None = None  # days: valid labels ending that soon
+
+
+def labels_query(user: User, filters: LabelFilters, today: date) -> Select[Label]:
+    """Labels of the clusters `user` sees, filtered; the API and the CSV export share it."""
+    query = (
+        select(Label)
+        .join(Label.cluster)
+        .where(cluster_filter(user))
+        .options(contains_eager(Label.cluster))
+    )
+    if filters.level:
+        query = query.where(Label.level == filters.level)
+    if filters.status:
+        query = query.where(Label.status == filters.status)
+    if filters.agency:
+        agency = select(Agency.id).where(Agency.short_name == filters.agency)
+        query = query.where(Cluster.agency_id.in_(agency))
+    if filters.country:
+        query = query.where(Cluster.country == filters.country.upper())
+    if filters.expiring_within is not None:
+        query = query.where(
+            Label.status == LabelStatus.VALID,
+            Label.valid_until >= today,
+            Label.valid_until <= today + timedelta(days=filters.expiring_within),
+        )
+    return query
+
+
 def expiring_labels(user: User, today: date, days: int) -> list[Label]:
     """Valid labels of the user's clusters that end within `days` days, soonest first."""
     query = (

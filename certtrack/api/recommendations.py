@@ -1,0 +1,89 @@
+"""Recommendations and their follow-up."""
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from certtrack.api import serialise
+from certtrack.api.core import (
+    authenticated,
+    bp,
+    caller,
+    enum_arg,
+    int_arg,
+    json_body,
+    operation,
+    page_args,
+    paginate,
+)
+from certtrack.api.directory import PAGE, sort_param
+from certtrack.clock import local_today
+from certtrack.extensions import db
+from certtrack.models import Application, Recommendation, RecommendationStatus, Report
+from certtrack.services import access
+from certtrack.services.recommendations import update_recommendation
+from certtrack.workflow.errors import NotFound
+
+UPDATE = {"status": ("string", False), "evidence": ("string", False), "note": ("string", False)}
+
+
+def _visible():  # type: ignore[no-untyped-def]
+    return (
+        select(Recommendation)
+        .join(Recommendation.report)
+        .join(Application, Application.id == Report.application_id)
+        .where(access.application_filter(caller()))
+        .options(contains_eager(Recommendation.report), selectinload(Recommendation.notes))
+    )
+
+
+@bp.get("/recommendations")
+@operation(
+    "GET",
+    summary="Recommendations of the applications the caller may see",
+    tag="recommendations",
+    query=[
+        *PAGE,
+        sort_param("due_date", "id"),
+        {
+            "name": "status",
+            "schema": {"type": "string", "enum": [s.value for s in RecommendationStatus]},
+        },
+        {"name": "application", "schema": {"type": "integer", "minimum": 1}},
+    ],
+    responses={200: "RecommendationPage", 422: "Error"},
+)
+@authenticated
+def list_recommendations() -> dict[str, Any]:
+    limit, offset, order = page_args(
+        {"due_date": Recommendation.due_date, "id": Recommendation.id}, "due_date"
+    )
+    query = _visible()
+    if status := enum_arg("status", RecommendationStatus):
+        query = query.where(Recommendation.status == status)
+    if (application_id := int_arg("application")) is not None:
+        query = query.where(Report.application_id == application_id)
+    return paginate(query, limit, offset, order, serialise.recommendation)
+
+
+@bp.patch("/recommendations/<int:recommendation_id>")
+@operation(
+    "PATCH",
+    summary="Follow up a recommendation (the cluster's manager)",
+    tag="recommendations",
+    body=UPDATE,
+    responses={200: "Recommendation", 403: "Error", 404: "Error", 409: "Error", 422: "Error"},
+)
+@authenticated
+def patch_recommendation(recommendation_id: int) -> dict[str, Any]:
+    recommendation = db.session.get(
+        Recommendation, recommendation_id, options=[joinedload(Recommendation.report)]
+    )
+    if recommendation is None:
+        raise NotFound(_("No recommendation %(id)s.", id=recommendation_id))
+    access.get_application(caller(), recommendation.report.application_id)
+    body = json_body(UPDATE)
+    update_recommendation(recommendation, caller(), today=local_today(), **body)
+    return serialise.recommendation(recommendation)
