@@ -18,7 +18,9 @@ from certtrack.auth import bp as auth_bp
 from certtrack.clusters import bp as clusters_bp
 from certtrack.dashboard import bp as dashboard_bp
 from certtrack.errors import register_error_handlers
+from certtrack.exports import bp as exports_bp
 from certtrack.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
+from certtrack.labels import bp as labels_bp
 from certtrack.main import bp as main_bp
 from certtrack.notifications import bp as notifications_bp
 from certtrack.recommendations import bp as recommendations_bp
@@ -97,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         notifications_bp,
         api_bp,
+        exports_bp,
+        labels_bp,
     ):
         app.register_blueprint(blueprint)
     # The API authenticates with bearer tokens only, never the session cookie.

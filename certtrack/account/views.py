@@ -6,8 +6,19 @@ from werkzeug.wrappers import Response
 
 from certtrack.account.forms import PasswordForm, ProfileForm
 from certtrack.i18n import LOCALES
+from certtrack.models.base import utcnow
+from certtrack.services.outbox import external_url
+from certtrack.services.tokens import (
+    api_tokens,
+    has_calendar_feed,
+    issue_api_token,
+    new_calendar_feed,
+    revoke_api_token,
+    revoke_calendar_feed,
+)
 from certtrack.services.users import change_password, update_profile
 from certtrack.web import actor, form_status, save_form
+from certtrack.workflow.errors import InvalidParams
 
 bp = Blueprint("account", __name__)
 
@@ -61,3 +72,51 @@ def switch_locale() -> Response:
             update_profile(user, name=user.name, locale=locale)
     target = request.referrer or url_for("main.index")
     return redirect(target if target.startswith(request.host_url) else url_for("main.index"))
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens() -> str | tuple[str, int]:
+    """The user's API tokens; a new one's secret is shown once, here."""
+    user, secret, status = actor(), None, 200
+    if request.method == "POST":
+        try:
+            _token, secret = issue_api_token(user, request.form.get("name", ""))
+        except InvalidParams as error:
+            flash(error.message, "danger")
+            status = 422
+        else:
+            status = 201
+    return render_template(
+        "account/tokens.html", tokens=api_tokens(user), secret=secret, now=utcnow()
+    ), status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    if not revoke_api_token(actor(), token_id):
+        abort(404)
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("account.tokens"))
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@login_required
+def calendar() -> str:
+    """The secret address of the user's calendar feed: a new one replaces the old."""
+    user, feed_url = actor(), None
+    if request.method == "POST":
+        secret = new_calendar_feed(user)
+        feed_url = external_url(url_for("labels.calendar_feed", secret=secret))
+    return render_template(
+        "account/calendar.html", feed_url=feed_url, active=has_calendar_feed(user)
+    )
+
+
+@bp.post("/account/calendar/revoke")
+@login_required
+def revoke_calendar() -> Response:
+    revoke_calendar_feed(actor())
+    flash(_("The calendar address no longer works."), "success")
+    return redirect(url_for("account.calendar"))

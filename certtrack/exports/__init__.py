@@ -1,0 +1,5 @@
+"""CSV exports for coordinators and admins."""
+
+from certtrack.exports.views import bp
+
+__all__ = ["bp"]
