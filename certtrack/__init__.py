@@ -25,6 +25,7 @@ from certtrack.main import bp as main_bp
 from certtrack.notifications import bp as notifications_bp
 from certtrack.recommendations import bp as recommendations_bp
 from certtrack.reviews import bp as reviews_bp
+from certtrack.routing import IdConverter
 from certtrack.services import notices  # noqa: F401  (connects the workflow notices)
 from certtrack.web import register_template_helpers
 from config import CONFIGS
@@ -40,6 +41,7 @@ def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
     Keyword overrides win over the config object (tests use them).
     """
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter  # every <int:...> is a bounded id
     if config is None or isinstance(config, str):
         config = CONFIGS[config or os.environ.get("FLASK_CONFIG", "development")]()
     app.config.from_object(config)

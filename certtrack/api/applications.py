@@ -25,10 +25,20 @@ from certtrack.api.directory import PAGE, sort_param
 from certtrack.clock import local_today
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEntry, Level, Recommendation, Report, State
+from certtrack.routing import MAX_ID
 from certtrack.services import access, applications
 from certtrack.services.benchmarking import save_benchmarking, set_improvement_areas
+from certtrack.workflow.definition import TRANSITIONS
 from certtrack.workflow.errors import InvalidParams
 
+LEVELS = [level.value for level in Level]
+NEW_APPLICATION = {"cluster_id": ("integer", True), "level": ("string", True, LEVELS)}
+EVENT = {
+    "event": ("string", True, [t.event for t in TRANSITIONS]),
+    "reason": ("string", False),
+    "comment": ("string", False),
+    "consultant_id": ("integer", False),
+}
 REVIEW = {
     "interview_date": ("date", False),
     "values": ("object", False),
@@ -76,7 +86,7 @@ def _representation(application_id: int, status: int = 200) -> Response:
         sort_param("id", "created_at"),
         {"name": "state", "schema": {"type": "string", "enum": [s.value for s in State]}},
         {"name": "level", "schema": {"type": "string", "enum": [lv.value for lv in Level]}},
-        {"name": "cluster", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "cluster", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
     ],
     responses={200: "ApplicationPage", 422: "Error"},
 )
@@ -108,12 +118,12 @@ def list_applications() -> dict[str, Any]:
     "POST",
     summary="Open a draft application for a cluster",
     tag="applications",
-    body={"cluster_id": ("integer", True), "level": ("string", True)},
+    body=NEW_APPLICATION,
     responses={201: "Application", 403: "Error", 404: "Error", 409: "Error", 422: "Error"},
 )
 @authenticated
 def create_application() -> Response:
-    body = json_body({"cluster_id": ("integer", True), "level": ("string", True)})
+    body = json_body(NEW_APPLICATION)
     try:
         level = Level(body["level"])
     except ValueError:
@@ -142,12 +152,7 @@ def get_application(application_id: int) -> Response:
     "POST",
     summary="Fire a workflow event; If-Match with the ETag refuses a stale step (412)",
     tag="applications",
-    body={
-        "event": ("string", True),
-        "reason": ("string", False),
-        "comment": ("string", False),
-        "consultant_id": ("integer", False),
-    },
+    body=EVENT,
     responses={
         200: "Application",
         400: "Error",
@@ -161,14 +166,7 @@ def get_application(application_id: int) -> Response:
 @authenticated
 def fire_event(application_id: int) -> Response:
     application = access.get_application(caller(), application_id)
-    body = json_body(
-        {
-            "event": ("string", True),
-            "reason": ("string", False),
-            "comment": ("string", False),
-            "consultant_id": ("integer", False),
-        }
-    )
+    body = json_body(EVENT)
     event = body.pop("event")
     params = {name: value for name, value in body.items() if value is not None}
     applications.fire(

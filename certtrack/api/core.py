@@ -15,12 +15,14 @@ from werkzeug.exceptions import BadRequest, Unauthorized
 
 from certtrack.extensions import db
 from certtrack.models import Role, User
+from certtrack.routing import MAX_ID
 from certtrack.services.tokens import user_for_api_token
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000
 
 
 @dataclass
@@ -46,6 +48,21 @@ def operation(method: str, **spec: Any) -> Callable[[F], F]:
         return view
 
     return decorator
+
+
+@bp.before_request
+def refuse_unknown_query_parameters() -> None:
+    """Strict like the bodies: a query parameter the operation does not know is a
+    mistake worth a 422, not something to ignore silently."""
+    documented = OPERATIONS.get((request.endpoint or "", request.method))
+    if documented is None:
+        return
+    known = {param["name"] for param in documented.query}
+    unknown = sorted(name for name in request.args if name not in known)
+    if unknown:
+        raise InvalidParams(
+            _("The request is not valid."), {name: _("Unknown parameter.") for name in unknown}
+        )
 
 
 def authenticated(view: F) -> F:
@@ -90,9 +107,10 @@ TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def json_body(fields: Mapping[str, tuple[str, bool]]) -> dict[str, Any]:
-    """The request's JSON object, checked against `fields` (name -> (type, required)).
-    Malformed JSON answers 400; anything else wrong, 422 naming each field."""
+def json_body(fields: Mapping[str, tuple[Any, ...]]) -> dict[str, Any]:
+    """The request's JSON object, checked against `fields`: name -> (type, required) or
+    (type, required, allowed values). Malformed JSON answers 400; anything else wrong,
+    422 naming each field."""
     if not request.data:
         body: Any = {}
     else:
@@ -106,14 +124,15 @@ def json_body(fields: Mapping[str, tuple[str, bool]]) -> dict[str, Any]:
     for name in body:
         if name not in fields:
             errors[name] = _("Unknown field.")
-    for name, (kind, required) in fields.items():
+    for name, (kind, required, *allowed) in fields.items():
         if name not in body or body[name] is None:
             if required:
                 errors[name] = _("This field is required.")
             continue
         value = body[name]
         wrong = not isinstance(value, TYPES[kind]) or (
-            kind == "integer" and isinstance(value, bool)
+            kind == "integer"
+            and (isinstance(value, bool) or (isinstance(value, int) and abs(value) > MAX_ID))
         )
         if not wrong and kind == "date":
             try:
@@ -122,6 +141,8 @@ def json_body(fields: Mapping[str, tuple[str, bool]]) -> dict[str, Any]:
                 wrong = True
         if wrong:
             errors[name] = _("Must be of type %(kind)s.", kind=kind)
+        elif allowed and value not in allowed[0]:
+            errors[name] = _("Choose from: %(v)s.", v=", ".join(allowed[0]))
     if errors:
         raise InvalidParams(_("The request is not valid."), errors)
     return body
@@ -136,7 +157,7 @@ def page_args(sorts: Mapping[str, Any], default: str) -> tuple[int, int, list[An
     errors: dict[str, str] = {}
     limit, offset = (
         _int_arg("limit", 20, 1, MAX_LIMIT, errors),
-        _int_arg("offset", 0, 0, None, errors),
+        _int_arg("offset", 0, 0, MAX_OFFSET, errors),
     )
     sort = request.args.get("sort", default)
     column = sorts.get(sort.lstrip("-"))
@@ -198,7 +219,7 @@ def enum_arg(name: str, values: Any) -> Any:
         ) from None
 
 
-def int_arg(name: str, low: int = 1, high: int | None = None) -> int | None:
+def int_arg(name: str, low: int = 1, high: int = MAX_ID) -> int | None:
     errors: dict[str, str] = {}
     if request.args.get(name) is None:
         return None

@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from certtrack.api import serialise
@@ -20,13 +21,15 @@ from certtrack.api.core import (
 )
 from certtrack.extensions import db
 from certtrack.models import Agency, Cluster, IndicatorDefinition, Level, Role, User
+from certtrack.routing import MAX_ID
 from certtrack.services import access, portfolio
 from certtrack.services.clusters import update_cluster
 from certtrack.workflow import requirements
+from certtrack.workflow.errors import InvalidParams
 
 PAGE = [
     {"name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-    {"name": "offset", "schema": {"type": "integer", "minimum": 0}},
+    {"name": "offset", "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000}},
 ]
 PROFILE = {
     "name": ("string", False),
@@ -70,7 +73,7 @@ def list_agencies() -> dict[str, Any]:
     query=[
         *PAGE,
         sort_param("name", "id"),
-        {"name": "agency", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "agency", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
         {"name": "country", "schema": {"type": "string"}},
         {"name": "q", "schema": {"type": "string"}},
     ],
@@ -184,6 +187,8 @@ def list_consultants() -> dict[str, Any]:
 )
 @authenticated
 def list_indicators() -> dict[str, Any]:
-    level = enum_arg("level", Level) or Level.BRONZE
+    level = enum_arg("level", Level)
+    if level is None:
+        raise InvalidParams(_("The request is not valid."), {"level": _("This field is required.")})
     definitions: list[IndicatorDefinition] = requirements.definitions_for(level)
     return {"level": level.value, "items": [serialise.indicator(d) for d in definitions]}

@@ -8,8 +8,10 @@ from flask import current_app, render_template
 
 from certtrack.api.core import OPERATIONS, Operation, bp
 from certtrack.models import LabelStatus, Level, Priority, RecommendationStatus, Role, State
+from certtrack.routing import MAX_ID
 
 NULLABLE_STRING = {"type": ["string", "null"]}
+LABEL_NUMBER = r"^[BSG]-[A-Z]{2}-[0-9]{4}-[0-9]{5}$"  # see workflow.effects.label_number
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
 PERSON = {
     "type": ["object", "null"],
@@ -227,9 +229,9 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
 }
-FIELD_TYPES = {
+FIELD_TYPES: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
-    "integer": {"type": "integer"},
+    "integer": {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID},
     "boolean": {"type": "boolean"},
     "object": {"type": "object"},
     "array": {"type": "array"},
@@ -249,10 +251,23 @@ REASONS = {
 }
 
 
+def _field(spec: tuple[Any, ...]) -> dict[str, Any]:
+    schema: dict[str, Any] = dict(FIELD_TYPES[spec[0]])
+    if len(spec) > 2:
+        schema["enum"] = list(spec[2])
+    return schema
+
+
 def _path(rule: str) -> tuple[str, list[dict[str, Any]]]:
     parameters = []
     for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule):
-        kind = {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}
+        kind = (
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+            if converter == "int"
+            else {"type": "string"}
+        )
+        if name == "number":
+            kind["pattern"] = LABEL_NUMBER
         parameters.append({"name": name, "in": "path", "required": True, "schema": kind})
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule), parameters
 
@@ -261,7 +276,7 @@ def _operation(op: Operation, path_parameters: list[dict[str, Any]]) -> dict[str
     responses: dict[int, Any] = {400: "Error", 404: "Error", **op.responses}
     if op.auth:
         responses[401] = "Error"
-    if op.query:
+    if op.query or op.body is not None:
         responses.setdefault(422, "Error")
     document: dict[str, Any] = {
         "summary": op.summary,
@@ -281,15 +296,13 @@ def _operation(op: Operation, path_parameters: list[dict[str, Any]]) -> dict[str
         document["security"] = []
     if op.body is not None:
         document["requestBody"] = {
-            "required": any(required for _kind, required in op.body.values()),
+            "required": any(spec[1] for spec in op.body.values()),
             "content": {
                 "application/json": {
                     "schema": {
                         "type": "object",
-                        "properties": {
-                            name: FIELD_TYPES[kind] for name, (kind, _r) in op.body.items()
-                        },
-                        "required": [name for name, (_k, required) in op.body.items() if required],
+                        "properties": {name: _field(spec) for name, spec in op.body.items()},
+                        "required": [name for name, spec in op.body.items() if spec[1]],
                         "additionalProperties": False,
                     }
                 }

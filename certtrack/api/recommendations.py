@@ -22,11 +22,16 @@ from certtrack.api.directory import PAGE, sort_param
 from certtrack.clock import local_today
 from certtrack.extensions import db
 from certtrack.models import Application, Recommendation, RecommendationStatus, Report
+from certtrack.routing import MAX_ID
 from certtrack.services import access
 from certtrack.services.recommendations import update_recommendation
 from certtrack.workflow.errors import NotFound
 
-UPDATE = {"status": ("string", False), "evidence": ("string", False), "note": ("string", False)}
+UPDATE = {
+    "status": ("string", False, [s.value for s in RecommendationStatus]),
+    "evidence": ("string", False),
+    "note": ("string", False),
+}
 
 
 def _visible():  # type: ignore[no-untyped-def]
@@ -51,7 +56,7 @@ def _visible():  # type: ignore[no-untyped-def]
             "name": "status",
             "schema": {"type": "string", "enum": [s.value for s in RecommendationStatus]},
         },
-        {"name": "application", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "application", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
     ],
     responses={200: "RecommendationPage", 422: "Error"},
 )

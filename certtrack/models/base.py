@@ -15,6 +15,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The range of an INTEGER column on every database we run on: ids and counts beyond it
+# are refused where they come in, not left to overflow in the driver.
+MAX_INTEGER = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from certtrack.extensions import db
 from certtrack.models import Agency, Cluster, MemberType, Role, User
+from certtrack.models.base import MAX_INTEGER
 from certtrack.services.transaction import committed
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams
 
@@ -123,7 +124,8 @@ def _parse_number(
         if isinstance(raw, bool) or (kind is int and isinstance(raw, float)):
             raise ValueError
         number = kind(str(raw).strip())
-        if number < 0 or (kind is Decimal and (not number.is_finite() or number > 9999)):
+        limit = 9999 if kind is Decimal else MAX_INTEGER
+        if number < 0 or number > limit or (kind is Decimal and not number.is_finite()):
             raise ValueError
     except (ValueError, InvalidOperation):
         errors[name] = (

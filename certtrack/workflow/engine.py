@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEntry, Role, User
-from certtrack.models.base import utcnow
+from certtrack.models.base import MAX_INTEGER, utcnow
 from certtrack.workflow.definition import COMMENT, TRANSITIONS, TRANSITIONS_BY_EVENT
 from certtrack.workflow.errors import (
     Conflict,
@@ -190,6 +190,8 @@ def _coerce(param: Param, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValueError(_("Must be a whole number."))
         if isinstance(value, str) and not value.strip().isdigit():
+            raise ValueError(_("Must be a whole number."))
+        if not 0 <= int(value) <= MAX_INTEGER:
             raise ValueError(_("Must be a whole number."))
         return int(value)
     if param.kind is date:

@@ -1,0 +1,66 @@
+"""The OpenAPI document matches the routes, and schemathesis finds no 500 and no
+response outside the schema, against the demo data."""
+
+import re
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+
+from certtrack.api.core import OPERATIONS
+from certtrack.demo.data import PASSWORD
+from tests.api.conftest import token_for
+
+UNDOCUMENTED = {"api.openapi_json", "api.docs"}  # the document and its human page
+
+
+def test_every_api_route_is_documented_and_nothing_else(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1") and rule.endpoint not in UNDOCUMENTED
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes == set(OPERATIONS)
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    operations = sum(len(methods) for methods in document["paths"].values())
+    assert operations == len(OPERATIONS)
+    assert app.test_client().get("/api/v1/docs").status_code == 200
+
+
+def operations_under_test(app):  # type: ignore[no-untyped-def]
+    """Schemathesis' view of our document: (method, path) -> operation."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    found = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        found[(operation.method.upper(), operation.path)] = operation
+    return found
+
+
+def openapi_path(app, endpoint: str) -> str:  # type: ignore[no-untyped-def]
+    [rule] = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+
+
+@pytest.mark.parametrize(("endpoint", "method"), sorted(OPERATIONS), ids=lambda v: str(v))
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
+def test_api_conforms_to_its_schema(app, demo_day, endpoint, method, mode):  # type: ignore[no-untyped-def]
+    """Generated requests, valid and invalid, for one operation: no 500, every response
+    documented and matching its schema, invalid input refused."""
+    operation = operations_under_test(app)[(method, openapi_path(app, endpoint))]
+    token = token_for(app.test_client(), "coordinator@informest.example", PASSWORD)
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=20,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):  # type: ignore[no-untyped-def]
+        case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+
+    check()
