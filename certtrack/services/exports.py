@@ -25,13 +25,25 @@ from certtrack.models import (
 from certtrack.services.access import application_filter, cluster_filter
 from certtrack.services.portfolio import LabelFilters, labels_query
 
+# A spreadsheet runs a cell that starts with one of these as a formula; the text comes
+# from users (cluster names, recommendation titles), so it is defused with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([cell(value) for value in row])
     # The BOM makes Excel read UTF-8 (accented names) correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

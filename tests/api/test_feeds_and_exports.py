@@ -101,6 +101,17 @@ def test_csv_exports_survive_accents_quotes_and_filters(app, demo_day):
     assert manager.get("/exports/clusters.csv").status_code == 403
 
 
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused(app, demo_day):
+    with app.app_context():
+        cluster = db.session.scalar(select(Cluster).where(Cluster.name == "DITEDI"))
+        cluster.name = '=HYPERLINK("http://evil.example","DITEDI")'
+        db.session.commit()
+    client = signed_in(app, "coordinator@informest.example")
+    names = [r["cluster"] for r in rows(client.get("/exports/clusters.csv"))]
+    assert """'=HYPERLINK("http://evil.example","DITEDI")""" in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+
+
 def test_public_label_page_json_and_certificate(app, demo_day):
     with app.app_context():
         label = db.session.scalar(select(Label).where(Label.level == "gold"))
