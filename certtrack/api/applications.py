@@ -4,9 +4,8 @@ review and the Silver improvement areas."""
 from typing import Any
 
 from flask import Response, jsonify
-from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from certtrack.api import serialise
 from certtrack.api.core import (
@@ -23,13 +22,11 @@ from certtrack.api.core import (
 )
 from certtrack.api.directory import PAGE, sort_param
 from certtrack.clock import local_today
-from certtrack.extensions import db
-from certtrack.models import Application, AuditEntry, Level, Recommendation, Report, State
+from certtrack.models import Application, Level, State
 from certtrack.routing import MAX_ID
 from certtrack.services import access, applications
 from certtrack.services.benchmarking import save_benchmarking, set_improvement_areas
 from certtrack.workflow.definition import TRANSITIONS
-from certtrack.workflow.errors import InvalidParams
 
 LEVELS = [level.value for level in Level]
 NEW_APPLICATION = {"cluster_id": ("integer", True), "level": ("string", True, LEVELS)}
@@ -48,28 +45,9 @@ REVIEW = {
 }
 
 
-def _loaded(application_id: int) -> Application:
-    """The application with all its representation shows, in a fixed number of queries."""
-    access.get_application(caller(), application_id)
-    return db.session.scalars(
-        select(Application)
-        .where(Application.id == application_id)
-        .options(
-            joinedload(Application.cluster),
-            joinedload(Application.consultant),
-            joinedload(Application.label),
-            selectinload(Application.improvement_areas),
-            selectinload(Application.history).joinedload(AuditEntry.actor),
-            joinedload(Application.report)
-            .selectinload(Report.recommendations)
-            .selectinload(Recommendation.notes),
-        )
-        .execution_options(populate_existing=True)
-    ).one()
-
-
 def _representation(application_id: int, status: int = 200) -> Response:
-    application = _loaded(application_id)
+    access.get_application(caller(), application_id)
+    application = applications.with_everything(application_id)
     response = jsonify(serialise.application(application, caller(), detail=True))
     response.status_code = status
     response.headers["ETag"] = f'"{application.version}"'
@@ -124,14 +102,8 @@ def list_applications() -> dict[str, Any]:
 @authenticated
 def create_application() -> Response:
     body = json_body(NEW_APPLICATION)
-    try:
-        level = Level(body["level"])
-    except ValueError:
-        raise InvalidParams(
-            _("The request is not valid."), {"level": _("Choose from: %(v)s.", v=", ".join(Level))}
-        ) from None
     cluster = access.get_cluster(caller(), body["cluster_id"])
-    application = applications.open_application(cluster, level, caller())
+    application = applications.open_application(cluster, Level(body["level"]), caller())
     return _representation(application.id, 201)
 
 

@@ -3,19 +3,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from certtrack import vocabulary
 from certtrack.applications.forms import AssignForm, ImprovementAreasForm
-from certtrack.extensions import db
 from certtrack.models import (
     Application,
-    AuditEntry,
     Level,
-    Recommendation,
-    Report,
     Role,
     State,
     User,
@@ -60,7 +54,7 @@ def board() -> str:
 @login_required
 def detail(application_id: int) -> str:
     user = actor()
-    application = _load(access.get_application(user, application_id).id)
+    application = applications.with_everything(access.get_application(user, application_id).id)
     areas_form = None
     if _names_areas(user, application):
         areas_form = ImprovementAreasForm(
@@ -71,26 +65,6 @@ def detail(application_id: int) -> str:
             }
         )
     return _page(application, areas_form)
-
-
-def _load(application_id: int) -> Application:
-    """The application with everything its page shows, in a fixed number of queries."""
-    return db.session.scalars(
-        select(Application)
-        .where(Application.id == application_id)
-        .options(
-            joinedload(Application.cluster),
-            joinedload(Application.consultant),
-            joinedload(Application.label),
-            joinedload(Application.previous),
-            selectinload(Application.improvement_areas),
-            selectinload(Application.history).joinedload(AuditEntry.actor),
-            joinedload(Application.report)
-            .selectinload(Report.recommendations)
-            .selectinload(Recommendation.notes),
-        )
-        .execution_options(populate_existing=True)
-    ).one()
 
 
 def _names_areas(user: User, application: Application) -> bool:
@@ -205,4 +179,4 @@ def improvement_areas(application_id: int) -> str | Response | tuple[str, int]:
         )
         if done:
             return done
-    return _page(_load(application.id), form), 422
+    return _page(applications.with_everything(application.id), form), 422

@@ -5,9 +5,20 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from certtrack.extensions import db
-from certtrack.models import CLOSED_STATES, Application, AuditEntry, Cluster, Level, Role, User
+from certtrack.models import (
+    CLOSED_STATES,
+    Application,
+    AuditEntry,
+    Cluster,
+    Level,
+    Recommendation,
+    Report,
+    Role,
+    User,
+)
 from certtrack.models.base import utcnow
 from certtrack.services.transaction import committed
 from certtrack.workflow import engine
@@ -43,6 +54,27 @@ def open_application(
     with committed():
         application = create_application(cluster.id, level, actor, now or utcnow())
     return application
+
+
+def with_everything(application_id: int) -> Application:
+    """The application with all its page and its API representation show, in a fixed
+    number of queries, fresh from the database."""
+    return db.session.scalars(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(
+            joinedload(Application.cluster),
+            joinedload(Application.consultant),
+            joinedload(Application.label),
+            joinedload(Application.previous),
+            selectinload(Application.improvement_areas),
+            selectinload(Application.history).joinedload(AuditEntry.actor),
+            joinedload(Application.report)
+            .selectinload(Report.recommendations)
+            .selectinload(Recommendation.notes),
+        )
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def open_application_of(cluster_id: int) -> Application | None:

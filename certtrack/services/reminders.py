@@ -8,7 +8,7 @@ offsets before a date only the latest one due is written (a pass that was down f
 week sends the 30-day notice, not the 90-day and the 30-day together)."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -133,65 +133,62 @@ def _label_expiry(today: date, policy: Policy, people: People) -> list[Draft]:
         Label.valid_until >= today,
         Label.valid_until <= today + timedelta(days=max(policy.reminder_days)),
     )
-    drafts = []
-    for label_id, cluster_id, agency_id, valid_until, _month in db.session.execute(query):
-        offset = _latest_due(policy.reminder_days, (valid_until - today).days)
-        for user, copy in people.cluster(cluster_id, agency_id):
-            drafts.append(
-                Draft(
-                    key=f"label_expiry:{label_id}:{offset}:{user.id}",
-                    kind="label_expiry",
-                    recipient_id=user.id,
-                    link=f"/clusters/{cluster_id}",
-                    context={"offset": offset, "copy": copy},
-                    label_id=label_id,
-                )
-            )
-    ids = query.with_only_columns(Label.id)
-    return _new(drafts, _existing("label_expiry", OutboxMessage.label_id, ids))
+    return _label_notices(
+        "label_expiry",
+        query,
+        people,
+        lambda valid_until: _latest_due(policy.reminder_days, (valid_until - today).days),
+    )
 
 
 def _lapsed(people: People) -> list[Draft]:
-    query = _labels(Application.state == State.LAPSED)
-    drafts = [
-        Draft(
-            key=f"label_lapsed:{label_id}:{user.id}",
-            kind="label_lapsed",
-            recipient_id=user.id,
-            link=f"/clusters/{cluster_id}",
-            context={"copy": copy},
-            label_id=label_id,
-        )
-        for label_id, cluster_id, agency_id, _until, _month in db.session.execute(query)
-        for user, copy in people.cluster(cluster_id, agency_id)
-    ]
-    ids = query.with_only_columns(Label.id)
-    return _new(drafts, _existing("label_lapsed", OutboxMessage.label_id, ids))
+    return _label_notices("label_lapsed", _labels(Application.state == State.LAPSED), people)
 
 
 def _grace_ending(today: date, policy: Policy, people: People) -> list[Draft]:
     if not policy.grace_reminder_days:
         return []
-    query = _labels(Application.state == State.LAPSED)
+
+    def offset(valid_until: date) -> int | None:
+        days = (grace_end(valid_until, policy.grace_months) - today).days
+        return _latest_due(policy.grace_reminder_days, days) if days >= 0 else None
+
+    return _label_notices(
+        "grace_ending", _labels(Application.state == State.LAPSED), people, offset
+    )
+
+
+def _label_notices(
+    kind: str,
+    query: Select[int, int, int, date, date],
+    people: People,
+    offset_for: Callable[[date], int | None] | None = None,
+) -> list[Draft]:
+    """A notice about each label to its cluster's managers, coordinators in copy. With
+    `offset_for`, only labels with an offset due today, and the offset is in the key so
+    each one is sent once."""
     drafts = []
     for label_id, cluster_id, agency_id, valid_until, _month in db.session.execute(query):
-        days = (grace_end(valid_until, policy.grace_months) - today).days
-        offset = _latest_due(policy.grace_reminder_days, days) if days >= 0 else None
-        if offset is None:
+        offset = offset_for(valid_until) if offset_for else None
+        if offset_for and offset is None:
             continue
+        stem = f"{kind}:{label_id}" if offset is None else f"{kind}:{label_id}:{offset}"
         for user, copy in people.cluster(cluster_id, agency_id):
+            context: dict[str, Any] = {"copy": copy}
+            if offset is not None:
+                context["offset"] = offset
             drafts.append(
                 Draft(
-                    key=f"grace_ending:{label_id}:{offset}:{user.id}",
-                    kind="grace_ending",
+                    key=f"{stem}:{user.id}",
+                    kind=kind,
                     recipient_id=user.id,
                     link=f"/clusters/{cluster_id}",
-                    context={"offset": offset, "copy": copy},
+                    context=context,
                     label_id=label_id,
                 )
             )
     ids = query.with_only_columns(Label.id)
-    return _new(drafts, _existing("grace_ending", OutboxMessage.label_id, ids))
+    return _new(drafts, _existing(kind, OutboxMessage.label_id, ids))
 
 
 def _silver_window(today: date, policy: Policy, people: People) -> list[Draft]:
