@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: install run lint test test-sqlite test-postgresql clean messages
+.PHONY: install run lint test test-sqlite test-postgresql fuzz clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test-postgresql: install
 	CERTTRACK_TEST_DB=postgresql $(BIN)/python -m pytest
 
 test: lint test-sqlite test-postgresql
+
+# Optional, slower: fresh random requests against every API operation (SQLite).
+fuzz: install
+	API_FUZZ_EXAMPLES=$${EXAMPLES:-300} CERTTRACK_TEST_DB=sqlite $(BIN)/python -m pytest tests/api/test_openapi.py
 
 # Refresh the catalogs after changing user-facing text; translate, then `make install`.
 messages: install

@@ -68,6 +68,16 @@ def test_profile_errors_name_each_field(ctx):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("member_types", ["sme", [["sme"]], [{"sme": 1}], [None], [3]])
+def test_member_types_must_be_a_list_of_known_names(ctx, member_types):
+    cast = make_cast()
+    before = snapshot()
+    with pytest.raises(InvalidParams) as refused:
+        update_cluster(cast.cluster, cast.manager, {"member_types": member_types})
+    assert refused.value.fields["member_types"].startswith("Choose from: ")
+    assert snapshot() == before
+
+
 def test_who_may_edit_a_profile(ctx):
     cast = make_cast()
     update_cluster(cast.cluster, cast.manager, {"committed_members": 50})

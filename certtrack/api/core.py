@@ -141,11 +141,16 @@ def json_body(fields: Mapping[str, tuple[Any, ...]]) -> dict[str, Any]:
                 wrong = True
         if wrong:
             errors[name] = _("Must be of type %(kind)s.", kind=kind)
-        elif allowed and value not in allowed[0]:
+        elif allowed and not all(item in allowed[0] for item in _items(kind, value)):
             errors[name] = _("Choose from: %(v)s.", v=", ".join(allowed[0]))
     if errors:
         raise InvalidParams(_("The request is not valid."), errors)
     return body
+
+
+def _items(kind: str, value: Any) -> list[Any]:
+    """The values an allowed-values rule checks: an array's items, else the value."""
+    return list(value) if kind == "array" else [value]
 
 
 # --- lists ----------------------------------------------------------------------------

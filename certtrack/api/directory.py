@@ -20,7 +20,7 @@ from certtrack.api.core import (
     require_role,
 )
 from certtrack.extensions import db
-from certtrack.models import Agency, Cluster, IndicatorDefinition, Level, Role, User
+from certtrack.models import Agency, Cluster, IndicatorDefinition, Level, MemberType, Role, User
 from certtrack.routing import MAX_ID
 from certtrack.services import access, portfolio
 from certtrack.services.clusters import update_cluster
@@ -41,7 +41,7 @@ PROFILE = {
     "eccp_listed": ("boolean", False),
     "staff_fte": ("string", False),
     "committed_members": ("integer", False),
-    "member_types": ("array", False),
+    "member_types": ("array", False, [m.value for m in MemberType]),
     "description": ("string", False),
 }
 

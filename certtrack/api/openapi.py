@@ -253,7 +253,9 @@ REASONS = {
 
 def _field(spec: tuple[Any, ...]) -> dict[str, Any]:
     schema: dict[str, Any] = dict(FIELD_TYPES[spec[0]])
-    if len(spec) > 2:
+    if len(spec) > 2 and spec[0] == "array":
+        schema["items"] = {"enum": list(spec[2])}
+    elif len(spec) > 2:
         schema["enum"] = list(spec[2])
     return schema
 

@@ -105,7 +105,9 @@ def _validated(
     if "member_types" in data:
         types = data["member_types"]
         known = {m.value for m in MemberType}
-        if not isinstance(types, list | tuple) or not all(t in known for t in types):
+        if not isinstance(types, list | tuple) or not all(
+            isinstance(t, str) and t in known for t in types
+        ):
             errors["member_types"] = _("Choose from: %(v)s.", v=", ".join(sorted(known)))
         else:
             values["member_types"] = sorted(set(types))

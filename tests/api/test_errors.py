@@ -159,3 +159,28 @@ def test_bad_bodies_and_queries_never_500(app, as_user):
         "bad_request",
     )
     error(api.client.delete("/api/v1/labels", headers=api.headers()), 405, "method_not_allowed")
+
+
+def test_profile_changes_are_checked_and_confined_to_ones_own_cluster(app, as_user):
+    with app.app_context():
+        cast = make_cast()
+        mine, theirs = cast.cluster.id, cast.other_cluster.id
+    api = as_user("manager@ditenave.example")
+    with app.app_context():
+        before = snapshot()["cluster"]
+    for body, wrong in (
+        ({"member_types": [["sme"]], "sector": "Rail"}, {"member_types"}),
+        ({"member_types": ["aliens"]}, {"member_types"}),
+        ({"staff_fte": "x", "country": "Italy", "sector": "Rail"}, {"staff_fte", "country"}),
+    ):
+        refusal = error(api.patch(f"/api/v1/clusters/{mine}", json=body), 422, "invalid_params")
+        assert set(refusal["fields"]) == wrong
+    error(
+        api.patch(f"/api/v1/clusters/{theirs}", json={"sector": "Rail"}), 403, "forbidden_for_role"
+    )
+    with app.app_context():
+        assert snapshot()["cluster"] == before
+    changed = api.patch(f"/api/v1/clusters/{mine}", json={"member_types": ["sme", "research"]})
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["member_types"] == ["research", "sme"]
+    assert api.get(f"/api/v1/clusters/{mine}").get_json()["member_types"] == ["research", "sme"]
