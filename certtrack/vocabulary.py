@@ -6,6 +6,7 @@ from flask_babel.speaklater import LazyString
 
 from certtrack.models import (
     IndicatorKind,
+    Label,
     LabelStatus,
     Level,
     MemberType,
@@ -123,3 +124,8 @@ def name(value: object) -> str:
         return str(EVENTS[value])
     found = NAMES.get(value)
     return str(found) if found is not None else str(value)
+
+
+def label_names(label: Label) -> dict[str, str]:
+    """The names a text about a label fills in: its cluster and its level."""
+    return {"cluster": label.cluster.name, "level": name(label.level)}

@@ -8,12 +8,12 @@ from werkzeug.wrappers import Response
 from certtrack.clusters.forms import ClusterForm, InviteManagerForm, StartApplicationForm
 from certtrack.extensions import db
 from certtrack.models import (
+    LIVE_LABEL_STATUSES,
     Agency,
     Application,
     AuditEntry,
     Cluster,
     Label,
-    LabelStatus,
     Level,
     ProgressNote,
     Recommendation,
@@ -38,7 +38,6 @@ from certtrack.workflow.engine import allowed_transitions
 from certtrack.workflow.policy import load_policy
 
 bp = Blueprint("clusters", __name__, url_prefix="/clusters")
-LIVE = (LabelStatus.VALID, LabelStatus.LAPSED)
 
 
 @bp.get("")
@@ -57,7 +56,9 @@ def index() -> str:
     ids = [cluster.id for cluster in page.items]
     labels: dict[int, Label] = {}
     for label in db.session.scalars(
-        select(Label).where(Label.cluster_id.in_(ids), Label.status.in_(LIVE)).order_by(Label.id)
+        select(Label)
+        .where(Label.cluster_id.in_(ids), Label.status.in_(LIVE_LABEL_STATUSES))
+        .order_by(Label.id)
     ):
         labels[label.cluster_id] = label  # the latest live label wins
     open_apps = {
@@ -120,7 +121,7 @@ def detail(cluster_id: int) -> str:
         .execution_options(populate_existing=True)
     ).one()
     current = path.current_application(cluster)
-    reviewed = [a for a in cluster.applications if a.report and a.report.delivered_at]
+    reviewed = [a for a in cluster.applications if a.report_delivered]
     history = db.session.scalars(
         select(AuditEntry)
         .join(Application)
@@ -129,7 +130,7 @@ def detail(cluster_id: int) -> str:
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(15)
     ).all()
-    live = [label for label in cluster.labels if label.status in LIVE]
+    live = [label for label in cluster.labels if label.status in LIVE_LABEL_STATUSES]
     held = max(live, key=lambda label: (label.level.rank, label.id)) if live else None
     start_form = None
     if (current is None or current.is_closed) and _may_start(user, cluster):

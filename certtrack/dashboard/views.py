@@ -36,7 +36,7 @@ def coordinator_home() -> str:
         "dashboard/coordinator.html",
         counts={state: len(apps) for state, apps in columns.items()},
         unassigned=columns[State.SUBMITTED],
-        to_decide=[a for a in in_review if a.report and a.report.delivered_at],
+        to_decide=[a for a in in_review if a.report_delivered],
         stalled=portfolio.stalled_reviews(user, day, policy, in_review),
         expiring={w: [lb for lb in expiring if (lb.valid_until - day).days <= w] for w in WINDOWS},
         lapsed=portfolio.lapsed_in_grace(user, day, policy),

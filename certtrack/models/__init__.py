@@ -4,6 +4,9 @@ from certtrack.models.application import Application, ImprovementArea
 from certtrack.models.audit import AuditEntry
 from certtrack.models.enums import (
     CLOSED_STATES,
+    LABELLED_STATES,
+    LIVE_LABEL_STATUSES,
+    OPEN_RECOMMENDATION_STATUSES,
     IndicatorKind,
     LabelStatus,
     Level,
@@ -25,6 +28,9 @@ from certtrack.models.user import User, consultant_conflict
 
 __all__ = [
     "CLOSED_STATES",
+    "LABELLED_STATES",
+    "LIVE_LABEL_STATUSES",
+    "OPEN_RECOMMENDATION_STATUSES",
     "Agency",
     "ApiToken",
     "Application",

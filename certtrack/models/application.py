@@ -76,6 +76,10 @@ class Application(Base):
     def is_closed(self) -> bool:
         return self.state in CLOSED_STATES
 
+    @property
+    def report_delivered(self) -> bool:
+        return self.report is not None and self.report.delivered_at is not None
+
     def __repr__(self) -> str:
         return f"<Application {self.id} {self.level} {self.state}>"
 

@@ -58,6 +58,12 @@ class LabelStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
+# A label that still counts: in force, or lapsed within its grace year.
+LIVE_LABEL_STATUSES = (LabelStatus.VALID, LabelStatus.LAPSED)
+# The label is issued and the cluster holds it: before renewal, upgrade or lapse.
+LABELLED_STATES = (State.LABEL_ISSUED, State.FOLLOW_UP, State.RENEWAL_DUE)
+
+
 class IndicatorKind(StrEnum):
     """BENCHMARK: the 36 benchmarking indicators (a recorded answer); BASELINE: Silver's
     baseline minimum requirements (met or not); QUALITY: Gold's quality indicators (a
@@ -79,6 +85,9 @@ class RecommendationStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     DROPPED = "dropped"
+
+
+OPEN_RECOMMENDATION_STATUSES = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
 
 
 class MemberType(StrEnum):

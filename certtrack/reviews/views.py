@@ -32,7 +32,7 @@ def edit(application_id: int) -> str | Response | tuple[str, int]:
     if application.consultant_id != user.id:
         abort(403)
     definitions = requirements.definitions_for(application.level)
-    delivered = application.report is not None and application.report.delivered_at is not None
+    delivered = application.report_delivered
     form: Any = review_form(
         application.level, definitions, data=initial_data(application, definitions)
     )

@@ -106,7 +106,7 @@ def _check_reviewer(application: Application, actor: User) -> None:
         )
     if application.state != State.CONSULTANT_REVIEW:
         raise NotAllowedInState(_("The review can be recorded during the consultant review only."))
-    if application.report is not None and application.report.delivered_at is not None:
+    if application.report_delivered:
         raise NotAllowedInState(_("The report was delivered; the review is closed."))
 
 

@@ -13,12 +13,12 @@ from sqlalchemy.orm import contains_eager
 from certtrack import vocabulary
 from certtrack.extensions import db
 from certtrack.models import (
+    LIVE_LABEL_STATUSES,
+    OPEN_RECOMMENDATION_STATUSES,
     Application,
     Label,
-    LabelStatus,
     Level,
     Recommendation,
-    RecommendationStatus,
     Report,
     State,
     User,
@@ -43,11 +43,11 @@ def entries(user: User, policy: Policy) -> list[Entry]:
     labels = db.session.scalars(
         select(Label)
         .join(Label.cluster)
-        .where(cluster_filter(user), Label.status.in_((LabelStatus.VALID, LabelStatus.LAPSED)))
+        .where(cluster_filter(user), Label.status.in_(LIVE_LABEL_STATUSES))
         .options(contains_eager(Label.cluster))
     )
     for label in labels:
-        names = {"cluster": label.cluster.name, "level": vocabulary.name(label.level)}
+        names = vocabulary.label_names(label)
         link = f"/clusters/{label.cluster_id}"
         until = label.valid_until
         found.append(
@@ -88,9 +88,7 @@ def entries(user: User, policy: Policy) -> list[Entry]:
         .where(
             application_filter(user),
             Recommendation.due_date.is_not(None),
-            Recommendation.status.in_(
-                (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
-            ),
+            Recommendation.status.in_(OPEN_RECOMMENDATION_STATUSES),
         )
         .options(contains_eager(Recommendation.report))
     )

@@ -13,10 +13,10 @@ from sqlalchemy.orm import joinedload
 from certtrack.extensions import db
 from certtrack.models import (
     CLOSED_STATES,
+    LIVE_LABEL_STATUSES,
     Application,
     Cluster,
     Label,
-    LabelStatus,
     Recommendation,
     RecommendationStatus,
     Report,
@@ -62,7 +62,7 @@ def clusters(user: User, search: str | None = None) -> bytes:
     live: dict[int, Label] = {}
     for label in db.session.scalars(
         select(Label)
-        .where(Label.cluster_id.in_(ids), Label.status.in_((LabelStatus.VALID, LabelStatus.LAPSED)))
+        .where(Label.cluster_id.in_(ids), Label.status.in_(LIVE_LABEL_STATUSES))
         .order_by(Label.id)
     ):
         live[label.cluster_id] = label

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import update
 
 from certtrack.extensions import db
-from certtrack.models import Label, LabelStatus
+from certtrack.models import LIVE_LABEL_STATUSES, Label, LabelStatus
 from certtrack.services.transaction import committed
 from certtrack.workflow.dates import grace_cutoff
 from certtrack.workflow.policy import Policy
@@ -21,7 +21,7 @@ def refresh_label_statuses(today: date, policy: Policy) -> int:
         expired = db.session.execute(
             update(Label)
             .where(
-                Label.status.in_((LabelStatus.VALID, LabelStatus.LAPSED)),
+                Label.status.in_(LIVE_LABEL_STATUSES),
                 Label.valid_until < expiry_cutoff,
             )
             .values(status=LabelStatus.EXPIRED)

@@ -14,12 +14,14 @@ from sqlalchemy import select
 from certtrack import vocabulary
 from certtrack.extensions import db
 from certtrack.models import (
+    LABELLED_STATES,
+    LIVE_LABEL_STATUSES,
+    OPEN_RECOMMENDATION_STATUSES,
     Application,
     Label,
     LabelStatus,
     OutboxMessage,
     Recommendation,
-    RecommendationStatus,
     Report,
     State,
 )
@@ -27,8 +29,6 @@ from certtrack.services import digest
 from certtrack.workflow.dates import add_months, grace_end
 from certtrack.workflow.policy import Policy
 
-FOLLOW_UP = (State.LABEL_ISSUED, State.FOLLOW_UP, State.RENEWAL_DUE)
-OPEN_RECOMMENDATION = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
 # Kinds a user may turn off (the attribute on User); the others always go out.
 OPT_OUTS = {
     "coordinator_digest": "wants_digest",
@@ -62,12 +62,12 @@ def _copy(message: OutboxMessage, paragraphs: list[str]) -> list[str]:
 
 def label_expiry(message: OutboxMessage, today: date, policy: Policy) -> Content | None:
     label = _label(message)
-    if label.status != LabelStatus.VALID or label.application.state not in FOLLOW_UP:
+    if label.status != LabelStatus.VALID or label.application.state not in LABELLED_STATES:
         return None  # renewed, upgraded, superseded, lapsed: the reason is gone
     days = (label.valid_until - today).days
     if days < 0:
         return None
-    names = {"cluster": label.cluster.name, "level": vocabulary.name(label.level)}
+    names = vocabulary.label_names(label)
     return Content(
         subject=_("%(cluster)s: the %(level)s label ends in %(days)s days", days=days, **names),
         paragraphs=_copy(
@@ -94,7 +94,7 @@ def label_lapsed(message: OutboxMessage, today: date, policy: Policy) -> Content
     label = _label(message)
     if label.application.state != State.LAPSED:
         return None
-    names = {"cluster": label.cluster.name, "level": vocabulary.name(label.level)}
+    names = vocabulary.label_names(label)
     return Content(
         subject=_("%(cluster)s: the %(level)s label has lapsed", **names),
         paragraphs=_copy(
@@ -118,7 +118,7 @@ def grace_ending(message: OutboxMessage, today: date, policy: Policy) -> Content
     end = grace_end(label.valid_until, policy.grace_months)
     if label.application.state != State.LAPSED or today > end:
         return None
-    names = {"cluster": label.cluster.name, "level": vocabulary.name(label.level)}
+    names = vocabulary.label_names(label)
     return Content(
         subject=_(
             "%(cluster)s: %(days)s days left to renew the %(level)s label",
@@ -144,9 +144,9 @@ def grace_ending(message: OutboxMessage, today: date, policy: Policy) -> Content
 def silver_window(message: OutboxMessage, today: date, policy: Policy) -> Content | None:
     label = _label(message)
     closes = add_months(label.interview_month, policy.silver_window_max_months)
-    if label.status not in (LabelStatus.VALID, LabelStatus.LAPSED) or today > closes:
+    if label.status not in LIVE_LABEL_STATUSES or today > closes:
         return None
-    if label.application.state not in (*FOLLOW_UP, State.LAPSED):
+    if label.application.state not in (*LABELLED_STATES, State.LAPSED):
         return None  # the cluster already moved on
     opens = add_months(label.interview_month, policy.silver_window_min_months)
     return Content(
@@ -167,9 +167,9 @@ def silver_window(message: OutboxMessage, today: date, policy: Policy) -> Conten
 
 def recommendation_due(message: OutboxMessage, today: date, policy: Policy) -> Content | None:
     rec = db.session.get(Recommendation, message.recommendation_id)
-    if rec is None or rec.status not in OPEN_RECOMMENDATION or rec.due_date is None:
+    if rec is None or rec.status not in OPEN_RECOMMENDATION_STATUSES or rec.due_date is None:
         return None
-    if rec.due_date < today or rec.report.application.state not in FOLLOW_UP:
+    if rec.due_date < today or rec.report.application.state not in LABELLED_STATES:
         return None
     return Content(
         subject=_(
@@ -196,7 +196,7 @@ def recommendation_overdue(message: OutboxMessage, today: date, policy: Policy) 
         .join(Recommendation.report)
         .where(
             Report.application_id == message.application_id,
-            Recommendation.status.in_(OPEN_RECOMMENDATION),
+            Recommendation.status.in_(OPEN_RECOMMENDATION_STATUSES),
             Recommendation.due_date < today,
         )
         .order_by(Recommendation.due_date, Recommendation.id)
@@ -204,7 +204,7 @@ def recommendation_overdue(message: OutboxMessage, today: date, policy: Policy) 
     if not recs:
         return None
     application = db.session.get(Application, message.application_id)
-    if application is None or application.state not in FOLLOW_UP:
+    if application is None or application.state not in LABELLED_STATES:
         return None
     return Content(
         subject=_(
@@ -222,9 +222,8 @@ def review_stalled(message: OutboxMessage, today: date, policy: Policy) -> Conte
     application = db.session.get(Application, message.application_id)
     if application is None or application.state != State.CONSULTANT_REVIEW:
         return None
-    report = application.report
     assigned = application.assigned_at
-    if (report and report.delivered_at) or assigned is None:
+    if application.report_delivered or assigned is None:
         return None
     if assigned.isoformat() != message.context.get("assigned_at"):
         return None  # reassigned since: a new delay runs

@@ -108,8 +108,7 @@ def next_step(application: Application | None, today: date, policy: Policy) -> s
     if state == State.SUBMITTED:
         return _("The agency checks the application and assigns a consultant.")
     if state == State.CONSULTANT_REVIEW:
-        report = application.report
-        if report is not None and report.delivered_at is not None:
+        if application.report_delivered:
             return _("The report is delivered; the agency decides on the label.")
         if application.assigned_at:
             due = application.assigned_at.date() + timedelta(days=policy.review_due_days)

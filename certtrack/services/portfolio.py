@@ -227,9 +227,7 @@ def stalled_reviews(
     return [
         app
         for app in in_review
-        if app.assigned_at
-        and app.assigned_at.date() + due < today
-        and not (app.report and app.report.delivered_at)
+        if app.assigned_at and app.assigned_at.date() + due < today and not app.report_delivered
     ]
 
 

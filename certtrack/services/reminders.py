@@ -17,6 +17,9 @@ from sqlalchemy import Select, func, select
 
 from certtrack.extensions import db
 from certtrack.models import (
+    LABELLED_STATES,
+    LIVE_LABEL_STATUSES,
+    OPEN_RECOMMENDATION_STATUSES,
     Application,
     Cluster,
     Label,
@@ -24,7 +27,6 @@ from certtrack.models import (
     Level,
     OutboxMessage,
     Recommendation,
-    RecommendationStatus,
     Report,
     Role,
     State,
@@ -32,14 +34,11 @@ from certtrack.models import (
 )
 from certtrack.services import outbox
 from certtrack.services.outbox import Draft
+from certtrack.services.recommendations import FOLLOW_UP_STATES
 from certtrack.services.time_events import run_time_events
 from certtrack.services.transaction import committed
 from certtrack.workflow.dates import add_months, grace_end, month_start
 from certtrack.workflow.policy import Policy, load_policy
-
-FOLLOW_UP = (State.LABEL_ISSUED, State.FOLLOW_UP, State.RENEWAL_DUE)
-WORKING = (State.FOLLOW_UP, State.RENEWAL_DUE)
-OPEN_RECOMMENDATION = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ def _label_expiry(today: date, policy: Policy, people: People) -> list[Draft]:
         return []
     query = _labels(
         Label.status == LabelStatus.VALID,
-        Application.state.in_(FOLLOW_UP),
+        Application.state.in_(LABELLED_STATES),
         Label.valid_until >= today,
         Label.valid_until <= today + timedelta(days=max(policy.reminder_days)),
     )
@@ -195,8 +194,8 @@ def _silver_window(today: date, policy: Policy, people: People) -> list[Draft]:
     # Interviewed between max and min months ago (interview_month is a month's first day).
     query = _labels(
         Label.level == Level.BRONZE,
-        Label.status.in_((LabelStatus.VALID, LabelStatus.LAPSED)),
-        Application.state.in_((*FOLLOW_UP, State.LAPSED)),
+        Label.status.in_(LIVE_LABEL_STATUSES),
+        Application.state.in_((*LABELLED_STATES, State.LAPSED)),
         Label.interview_month >= month_start(add_months(today, -policy.silver_window_max_months)),
         Label.interview_month <= month_start(add_months(today, -policy.silver_window_min_months)),
     )
@@ -221,8 +220,8 @@ def _recommendations(*conditions: Any) -> Select[int, int, int]:
         .join(Report, Report.id == Recommendation.report_id)
         .join(Application, Application.id == Report.application_id)
         .where(
-            Recommendation.status.in_(OPEN_RECOMMENDATION),
-            Application.state.in_(WORKING),
+            Recommendation.status.in_(OPEN_RECOMMENDATION_STATUSES),
+            Application.state.in_(FOLLOW_UP_STATES),
             *conditions,
         )
     )

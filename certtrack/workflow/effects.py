@@ -8,12 +8,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEntry, Label, LabelStatus, Level, State, User
+from certtrack.models import (
+    LIVE_LABEL_STATUSES,
+    Application,
+    AuditEntry,
+    Label,
+    LabelStatus,
+    Level,
+    State,
+    User,
+)
 from certtrack.workflow.dates import month_start, valid_until
 from certtrack.workflow.types import Context, Effect
-
-# Labels that a new label of the same cluster replaces: it renews or upgrades them.
-LIVE_LABEL_STATUSES = (LabelStatus.VALID, LabelStatus.LAPSED)
 
 
 def create_application(

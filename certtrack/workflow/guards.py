@@ -151,8 +151,7 @@ def report_complete(ctx: Context) -> Refusal | None:
 
 
 def report_delivered(ctx: Context) -> Refusal | None:
-    report = ctx.application.report
-    if report is None or report.delivered_at is None:
+    if not ctx.application.report_delivered:
         return Refusal(_("The consultant has not delivered the report yet."))
     return None
 

@@ -5,14 +5,14 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from certtrack.models import Label, LabelStatus, Level
+from certtrack.models import LIVE_LABEL_STATUSES, Label, Level
 from certtrack.workflow.dates import add_months, grace_end, months_between
 from certtrack.workflow.policy import Policy
 
 
 def holds(label: Label, today: date, policy: Policy) -> bool:
     """A label counts while it is valid or in its grace year (renewal still possible)."""
-    return label.status in (LabelStatus.VALID, LabelStatus.LAPSED) and today <= grace_end(
+    return label.status in LIVE_LABEL_STATUSES and today <= grace_end(
         label.valid_until, policy.grace_months
     )
 
