@@ -9,10 +9,12 @@ from flask import abort, flash, redirect, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_decimal
 from flask_login import current_user, login_required
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from certtrack import vocabulary
-from certtrack.clock import local_today
+from certtrack.extensions import db
 from certtrack.models import MemberType, Role, User
 from certtrack.workflow.errors import InvalidParams
 
@@ -41,13 +43,11 @@ def actor() -> User:
     return current_user._get_current_object()
 
 
-def today() -> date:
-    return local_today()
-
-
-def page_number() -> int:
+def paginate(query: Select[Any]) -> Pagination:
+    """The page of `query` that the `page` argument asks for; a bad number shows the first."""
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return db.paginate(query, page=number, per_page=PER_PAGE, error_out=False)
 
 
 def format_date(value: date | None, style: str = "medium") -> str:

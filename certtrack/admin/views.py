@@ -13,7 +13,7 @@ from certtrack.services.agencies import save_agency
 from certtrack.services.invitations import invite
 from certtrack.services.settings import FIELDS, overridden, save_settings
 from certtrack.services.users import create_user, update_user
-from certtrack.web import PER_PAGE, actor, form_status, page_number, roles_required, save_form
+from certtrack.web import actor, form_status, paginate, roles_required, save_form
 from certtrack.workflow.policy import load_policy
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,9 +31,7 @@ def users() -> str:
         query = query.where(
             or_(func.lower(User.name).like(pattern), func.lower(User.email).like(pattern))
         )
-    page = db.paginate(
-        query.order_by(User.name, User.id), page=page_number(), per_page=PER_PAGE, error_out=False
-    )
+    page = paginate(query.order_by(User.name, User.id))
     return render_template("admin/users.html", page=page, role=role, q=search, roles=list(Role))
 
 

@@ -2,9 +2,8 @@
 
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from certtrack.api import serialise
 from certtrack.api.core import (
@@ -20,12 +19,10 @@ from certtrack.api.core import (
 )
 from certtrack.api.directory import PAGE, sort_param
 from certtrack.clock import local_today
-from certtrack.extensions import db
 from certtrack.models import Application, Recommendation, RecommendationStatus, Report
 from certtrack.routing import MAX_ID
 from certtrack.services import access
 from certtrack.services.recommendations import update_recommendation
-from certtrack.workflow.errors import NotFound
 
 UPDATE = {
     "status": ("string", False, [s.value for s in RecommendationStatus]),
@@ -83,12 +80,7 @@ def list_recommendations() -> dict[str, Any]:
 )
 @authenticated
 def patch_recommendation(recommendation_id: int) -> dict[str, Any]:
-    recommendation = db.session.get(
-        Recommendation, recommendation_id, options=[joinedload(Recommendation.report)]
-    )
-    if recommendation is None:
-        raise NotFound(_("No recommendation %(id)s.", id=recommendation_id))
-    access.get_application(caller(), recommendation.report.application_id)
+    recommendation = access.get_recommendation(caller(), recommendation_id)
     body = json_body(UPDATE)
     update_recommendation(recommendation, caller(), today=local_today(), **body)
     return serialise.recommendation(recommendation)

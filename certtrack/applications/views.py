@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from certtrack import vocabulary
 from certtrack.applications.forms import AssignForm, ImprovementAreasForm
+from certtrack.clock import local_today
 from certtrack.models import (
     Application,
     Level,
@@ -16,7 +17,7 @@ from certtrack.models import (
 )
 from certtrack.services import access, applications, path, portfolio
 from certtrack.services.benchmarking import set_improvement_areas
-from certtrack.web import actor, apply_errors, form_status, roles_required, save_form, today
+from certtrack.web import actor, apply_errors, form_status, roles_required, save_form
 from certtrack.workflow.definition import TRANSITIONS_BY_EVENT
 from certtrack.workflow.engine import allowed_transitions
 from certtrack.workflow.errors import InvalidParams
@@ -78,7 +79,7 @@ def _names_areas(user: User, application: Application) -> bool:
 
 
 def _page(application: Application, areas_form: ImprovementAreasForm | None) -> str:
-    user, day = actor(), today()
+    user, day = actor(), local_today()
     return render_template(
         "applications/detail.html",
         app=application,
@@ -103,13 +104,12 @@ def fire(application_id: int, event: str) -> Response:
     params: dict[str, Any] = {p.name: form.get(p.name, "") for p in transition.params}
     if form.get("comment", "").strip():
         params["comment"] = form["comment"]
-    version = form.get("version", "")
     applications.fire(
         application,
         event,
         user,
-        today=today(),
-        expected_version=int(version) if version.isdigit() else None,
+        today=local_today(),
+        expected_version=_version(form.get("version")),
         **params,
     )
     flash(_("Done: %(step)s.", step=vocabulary.name(event)), "success")
@@ -118,6 +118,11 @@ def fire(application_id: int, event: str) -> Response:
     return redirect(
         request.referrer or url_for("applications.detail", application_id=application.id)
     )
+
+
+def _version(raw: object) -> int | None:
+    """The version the page was drawn from; a step on a stale page is refused."""
+    return int(str(raw)) if str(raw).isdigit() else None
 
 
 @bp.route("/applications/<int:application_id>/assign", methods=["GET", "POST"])
@@ -146,10 +151,8 @@ def assign(application_id: int) -> str | Response | tuple[str, int]:
                 application,
                 event,
                 user,
-                today=today(),
-                expected_version=int(form.version.data)
-                if str(form.version.data).isdigit()
-                else None,
+                today=local_today(),
+                expected_version=_version(form.version.data),
                 consultant_id=form.consultant_id.data,
                 comment=form.comment.data or None,
             )

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
+from certtrack.clock import local_today
 from certtrack.clusters.forms import ClusterForm, InviteManagerForm, StartApplicationForm
 from certtrack.extensions import db
 from certtrack.models import (
@@ -26,13 +27,11 @@ from certtrack.services.clusters import create_cluster, update_cluster
 from certtrack.services.invitations import invite
 from certtrack.services.users import create_user
 from certtrack.web import (
-    PER_PAGE,
     actor,
     form_status,
-    page_number,
+    paginate,
     roles_required,
     save_form,
-    today,
 )
 from certtrack.workflow.engine import allowed_transitions
 from certtrack.workflow.policy import load_policy
@@ -47,30 +46,15 @@ def index() -> str:
     query = select(Cluster).where(access.cluster_filter(user)).options(joinedload(Cluster.agency))
     if search:
         query = query.where(func.lower(Cluster.name).like(f"%{search.lower()}%"))
-    page = db.paginate(
-        query.order_by(Cluster.name, Cluster.id),
-        page=page_number(),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
-    ids = [cluster.id for cluster in page.items]
-    labels: dict[int, Label] = {}
-    for label in db.session.scalars(
-        select(Label)
-        .where(Label.cluster_id.in_(ids), Label.status.in_(LIVE_LABEL_STATUSES))
-        .order_by(Label.id)
-    ):
-        labels[label.cluster_id] = label  # the latest live label wins
-    open_apps = {
-        app.cluster_id: app
-        for app in db.session.scalars(
-            select(Application).where(
-                Application.cluster_id.in_(ids), Application.state.not_in(portfolio.CLOSED_STATES)
-            )
-        )
-    }
+    page = paginate(query.order_by(Cluster.name, Cluster.id))
+    labels, open_apps = portfolio.standing([cluster.id for cluster in page.items])
     return render_template(
-        "clusters/index.html", page=page, labels=labels, open_apps=open_apps, q=search, day=today()
+        "clusters/index.html",
+        page=page,
+        labels=labels,
+        open_apps=open_apps,
+        q=search,
+        day=local_today(),
     )
 
 
@@ -99,7 +83,7 @@ def new() -> str | Response | tuple[str, int]:
 @bp.get("/<int:cluster_id>")
 @login_required
 def detail(cluster_id: int) -> str:
-    user, day, policy = actor(), today(), load_policy()
+    user, day, policy = actor(), local_today(), load_policy()
     access.get_cluster(user, cluster_id)
     cluster = db.session.scalars(
         select(Cluster)

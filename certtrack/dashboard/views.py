@@ -2,9 +2,10 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from certtrack.clock import local_today
 from certtrack.models import Role, State
 from certtrack.services import portfolio
-from certtrack.web import actor, roles_required, today
+from certtrack.web import actor, roles_required
 from certtrack.workflow.policy import load_policy
 
 bp = Blueprint("dashboard", __name__)
@@ -17,18 +18,17 @@ def home() -> str | Response:
     user = actor()
     if user.role == Role.MANAGER:
         return redirect(url_for("clusters.detail", cluster_id=user.cluster_id))
-    policy = load_policy()
     if user.role == Role.CONSULTANT:
         return render_template(
             "dashboard/consultant.html",
-            reviews=portfolio.assigned_reviews(user, policy),
-            today=today(),
+            reviews=portfolio.assigned_reviews(user, load_policy()),
+            today=local_today(),
         )
     return coordinator_home()
 
 
 def coordinator_home() -> str:
-    user, day, policy = actor(), today(), load_policy()
+    user, day, policy = actor(), local_today(), load_policy()
     columns = portfolio.board(user, portfolio.BoardFilters())
     in_review = columns[State.CONSULTANT_REVIEW]
     expiring = portfolio.expiring_labels(user, day, max(WINDOWS))
@@ -47,7 +47,7 @@ def coordinator_home() -> str:
 @bp.get("/expiring")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def expiring() -> str:
-    user, day, policy = actor(), today(), load_policy()
+    user, day, policy = actor(), local_today(), load_policy()
     return render_template(
         "dashboard/expiring.html",
         windows=WINDOWS,

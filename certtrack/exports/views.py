@@ -2,9 +2,10 @@ from flask import Blueprint, Response, request
 
 from certtrack.api.core import enum_arg
 from certtrack.api.labels import label_filters
+from certtrack.clock import local_today
 from certtrack.models import RecommendationStatus, Role
 from certtrack.services import exports
-from certtrack.web import actor, roles_required, today
+from certtrack.web import actor, roles_required
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -13,7 +14,9 @@ def _csv(content: bytes, name: str) -> Response:
     return Response(
         content,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}-{today().isoformat()}.csv"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}-{local_today().isoformat()}.csv"'
+        },
     )
 
 
@@ -27,7 +30,7 @@ def clusters() -> Response:
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def labels() -> Response:
     """The same filters as GET /api/v1/labels."""
-    return _csv(exports.labels(actor(), label_filters(), today()), "labels")
+    return _csv(exports.labels(actor(), label_filters(), local_today()), "labels")
 
 
 @bp.get("/recommendations.csv")

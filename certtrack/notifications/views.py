@@ -8,9 +8,10 @@ from werkzeug.wrappers import Response
 from certtrack.extensions import db
 from certtrack.models import Application, Cluster, OutboxMessage, OutboxStatus, Role, User
 from certtrack.notifications.forms import SettingsForm
+from certtrack.services import access
 from certtrack.services.dispatch import retry_failed
 from certtrack.services.transaction import committed
-from certtrack.web import PER_PAGE, actor, form_status, page_number, roles_required
+from certtrack.web import actor, form_status, paginate, roles_required
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -27,7 +28,7 @@ def index() -> str:
         )
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     )
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = paginate(query)
     return render_template("notifications/index.html", page=page)
 
 
@@ -53,15 +54,13 @@ def _failed_query(user: User):  # type: ignore[no-untyped-def]
         .where(OutboxMessage.status == OutboxStatus.FAILED)
     )
     if user.role == Role.COORDINATOR:
-        agency_clusters = select(Cluster.id).where(Cluster.agency_id == user.agency_id)
-        agency_applications = select(Application.id).where(
-            Application.cluster_id.in_(agency_clusters)
-        )
         query = query.where(
             or_(
                 User.agency_id == user.agency_id,
-                User.cluster_id.in_(agency_clusters),
-                OutboxMessage.application_id.in_(agency_applications),
+                User.cluster_id.in_(select(Cluster.id).where(access.cluster_filter(user))),
+                OutboxMessage.application_id.in_(
+                    select(Application.id).where(access.application_filter(user))
+                ),
             )
         )
     return query
@@ -75,7 +74,7 @@ def failed() -> str:
         .options(joinedload(OutboxMessage.recipient))
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     )
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = paginate(query)
     return render_template("notifications/failed.html", page=page)
 
 

@@ -1,12 +1,12 @@
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from certtrack.extensions import db
-from certtrack.models import Recommendation, Role
+from certtrack.clock import local_today
+from certtrack.models import Role
 from certtrack.services import access
 from certtrack.services.recommendations import update_recommendation
-from certtrack.web import actor, roles_required, today
+from certtrack.web import actor, roles_required
 
 bp = Blueprint("recommendations", __name__)
 
@@ -17,15 +17,13 @@ def update(recommendation_id: int) -> Response:
     """Status, evidence and a progress note; refusals and invalid input come back as a
     message on the page (the service names the field)."""
     user = actor()
-    recommendation = db.session.get(Recommendation, recommendation_id)
-    if recommendation is None:
-        abort(404)
-    application = access.get_application(user, recommendation.report.application_id)
+    recommendation = access.get_recommendation(user, recommendation_id)
+    application = recommendation.report.application
     form = request.form
     update_recommendation(
         recommendation,
         user,
-        today=today(),
+        today=local_today(),
         status=form.get("status") or None,
         evidence=form.get("evidence"),
         note=form.get("note"),

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from certtrack.clock import local_today
 from certtrack.models import Application, Level, Role
 from certtrack.reviews.forms import (
     BLANK_RECOMMENDATIONS,
@@ -16,7 +17,7 @@ from certtrack.reviews.forms import (
 )
 from certtrack.services import access, applications
 from certtrack.services.benchmarking import save_benchmarking
-from certtrack.web import actor, apply_errors, form_status, roles_required, today
+from certtrack.web import actor, apply_errors, form_status, roles_required
 from certtrack.workflow import requirements
 from certtrack.workflow.errors import GuardFailed, InvalidParams
 from certtrack.workflow.policy import load_policy
@@ -72,7 +73,7 @@ def _save(application: Application, form: Any, definitions: list[Any]) -> bool:
         save_benchmarking(
             application,
             actor(),
-            today=today(),
+            today=local_today(),
             interview_date=form.interview_date.data,
             values=values_from(form, definitions),
             summary=form.summary.data or "",
@@ -91,7 +92,7 @@ def _save(application: Application, form: Any, definitions: list[Any]) -> bool:
 
 def _deliver(application: Application, form: Any) -> bool:
     try:
-        applications.fire(application, "deliver_report", actor(), today=today())
+        applications.fire(application, "deliver_report", actor(), today=local_today())
     except GuardFailed as error:
         form.form_errors.append(_("The report cannot be delivered yet."))
         apply_errors(form, {k: v for k, v in error.fields.items() if k != "indicators"})

@@ -7,9 +7,10 @@ size) and as a check on one loaded row."""
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy.orm import joinedload
 
 from certtrack.extensions import db
-from certtrack.models import Application, Cluster, Role, User
+from certtrack.models import Application, Cluster, Recommendation, Role, User
 from certtrack.workflow.errors import ForbiddenForRole, NotFound
 
 
@@ -95,3 +96,14 @@ def get_application(user: User, application_id: int) -> Application:
     if not can_view_application(user, application):
         raise ForbiddenForRole(_("You may not see this application."))
     return application
+
+
+def get_recommendation(user: User, recommendation_id: int) -> Recommendation:
+    """The recommendation, or NotFound (404) / ForbiddenForRole (403) as its application."""
+    recommendation = db.session.get(
+        Recommendation, recommendation_id, options=[joinedload(Recommendation.report)]
+    )
+    if recommendation is None:
+        raise NotFound(_("No recommendation %(id)s.", id=recommendation_id))
+    get_application(user, recommendation.report.application_id)
+    return recommendation

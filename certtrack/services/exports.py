@@ -12,8 +12,6 @@ from sqlalchemy.orm import joinedload
 
 from certtrack.extensions import db
 from certtrack.models import (
-    CLOSED_STATES,
-    LIVE_LABEL_STATUSES,
     Application,
     Cluster,
     Label,
@@ -23,7 +21,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.services.access import application_filter, cluster_filter
-from certtrack.services.portfolio import LabelFilters, labels_query
+from certtrack.services.portfolio import LabelFilters, labels_query, standing
 
 # A spreadsheet runs a cell that starts with one of these as a formula; the text comes
 # from users (cluster names, recommendation titles), so it is defused with a quote.
@@ -58,22 +56,7 @@ def clusters(user: User, search: str | None = None) -> bytes:
     if search:
         query = query.where(Cluster.name.ilike(f"%{search}%"))
     rows = list(db.session.scalars(query))
-    ids = [c.id for c in rows]
-    live: dict[int, Label] = {}
-    for label in db.session.scalars(
-        select(Label)
-        .where(Label.cluster_id.in_(ids), Label.status.in_(LIVE_LABEL_STATUSES))
-        .order_by(Label.id)
-    ):
-        live[label.cluster_id] = label
-    current = {
-        app.cluster_id: app
-        for app in db.session.scalars(
-            select(Application).where(
-                Application.cluster_id.in_(ids), Application.state.not_in(CLOSED_STATES)
-            )
-        )
-    }
+    live, current = standing([c.id for c in rows])
     header = [
         "cluster",
         "agency",

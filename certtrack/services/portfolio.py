@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from certtrack.extensions import db
 from certtrack.models import (
     CLOSED_STATES,
+    LIVE_LABEL_STATUSES,
     Agency,
     Application,
     Cluster,
@@ -164,19 +165,29 @@ def labels_query(user: User, filters: LabelFilters, today: date) -> Select[Label
 
 def expiring_labels(user: User, today: date, days: int) -> list[Label]:
     """Valid labels of the user's clusters that end within `days` days, soonest first."""
-    query = (
+    query = labels_query(user, LabelFilters(expiring_within=days), today)
+    return list(db.session.scalars(query.order_by(Label.valid_until, Label.id)))
+
+
+def standing(cluster_ids: list[int]) -> tuple[dict[int, Label], dict[int, Application]]:
+    """For each cluster: the label it holds (the latest live one) and its open
+    application. Two queries for any number of clusters."""
+    held: dict[int, Label] = {}
+    for label in db.session.scalars(
         select(Label)
-        .join(Label.cluster)
-        .where(
-            cluster_filter(user),
-            Label.status == LabelStatus.VALID,
-            Label.valid_until >= today,
-            Label.valid_until <= today + timedelta(days=days),
+        .where(Label.cluster_id.in_(cluster_ids), Label.status.in_(LIVE_LABEL_STATUSES))
+        .order_by(Label.id)
+    ):
+        held[label.cluster_id] = label  # the latest wins
+    current = {
+        app.cluster_id: app
+        for app in db.session.scalars(
+            select(Application).where(
+                Application.cluster_id.in_(cluster_ids), Application.state.not_in(CLOSED_STATES)
+            )
         )
-        .options(contains_eager(Label.cluster))
-        .order_by(Label.valid_until, Label.id)
-    )
-    return list(db.session.scalars(query))
+    }
+    return held, current
 
 
 def lapsed_in_grace(user: User, today: date, policy: Policy) -> list[tuple[Label, date]]:
