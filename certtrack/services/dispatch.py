@@ -115,7 +115,7 @@ def _deliver(
     with force_locale(recipient.locale):
         content = compose(message, today, policy)
         if content is None:
-            _finish(message_id, token, OutboxStatus.CANCELLED, now)
+            _release(message_id, token, OutboxStatus.CANCELLED)
             outcome.cancelled += 1
             return
         link = external_url(message.link)
@@ -138,42 +138,20 @@ def _deliver(
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _text in error.recipients.values()]
         if all(code >= 500 for code in codes):
-            _finish(
-                message_id, token, OutboxStatus.FAILED, now, f"Address refused: {error.recipients}"
-            )
-            outcome.failed += 1
+            _fail(message_id, token, f"Address refused: {error.recipients}", outcome)
         else:
             _retry(message_id, token, now, f"Address deferred: {error.recipients}", outcome)
     except smtplib.SMTPResponseException as error:
+        reply = f"{error.smtp_code} {error.smtp_error!r}"
         if error.smtp_code >= 500:
-            _finish(
-                message_id,
-                token,
-                OutboxStatus.FAILED,
-                now,
-                f"Refused: {error.smtp_code} {error.smtp_error!r}",
-            )
-            outcome.failed += 1
+            _fail(message_id, token, f"Refused: {reply}", outcome)
         else:
-            _retry(
-                message_id, token, now, f"Deferred: {error.smtp_code} {error.smtp_error!r}", outcome
-            )
+            _retry(message_id, token, now, f"Deferred: {reply}", outcome)
     except (OSError, smtplib.SMTPException) as error:
         _retry(message_id, token, now, f"Sending failed: {error}", outcome)
     else:
-        _finish(message_id, token, OutboxStatus.SENT, now)
+        _release(message_id, token, OutboxStatus.SENT, sent_at=now)
         outcome.sent += 1
-
-
-def _finish(
-    message_id: int, token: str, status: OutboxStatus, now: datetime, error: str | None = None
-) -> None:
-    values: dict[str, object] = {"status": status, "claimed_by": None, "claimed_at": None}
-    if status == OutboxStatus.SENT:
-        values["sent_at"] = now
-    if error:
-        values["last_error"] = error
-    _update_claimed(message_id, token, values)
 
 
 def _retry(message_id: int, token: str, now: datetime, error: str, outcome: Outcome) -> None:
@@ -181,41 +159,31 @@ def _retry(message_id: int, token: str, now: datetime, error: str, outcome: Outc
     assert message is not None
     attempts = message.attempts + 1
     if attempts >= int(current_app.config["OUTBOX_MAX_ATTEMPTS"]):
-        _update_claimed(
-            message_id,
-            token,
-            {
-                "status": OutboxStatus.FAILED,
-                "attempts": attempts,
-                "last_error": error,
-                "claimed_by": None,
-                "claimed_at": None,
-            },
-        )
-        outcome.failed += 1
+        _fail(message_id, token, error, outcome, attempts=attempts)
         return
     delay = min(timedelta(minutes=2**attempts), MAX_BACKOFF)
-    _update_claimed(
+    _release(
         message_id,
         token,
-        {
-            "status": OutboxStatus.PENDING,
-            "attempts": attempts,
-            "next_attempt_at": now + delay,
-            "last_error": error,
-            "claimed_by": None,
-            "claimed_at": None,
-        },
+        OutboxStatus.PENDING,
+        attempts=attempts,
+        next_attempt_at=now + delay,
+        last_error=error,
     )
     outcome.retried += 1
 
 
-def _update_claimed(message_id: int, token: str, values: dict[str, object]) -> None:
-    """Record an outcome only while the claim is still ours."""
+def _fail(message_id: int, token: str, error: str, outcome: Outcome, **values: object) -> None:
+    _release(message_id, token, OutboxStatus.FAILED, last_error=error, **values)
+    outcome.failed += 1
+
+
+def _release(message_id: int, token: str, status: OutboxStatus, **values: object) -> None:
+    """Record an outcome and give the claim up, only while the claim is still ours."""
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == token)
-        .values(**values)
+        .values(status=status, claimed_by=None, claimed_at=None, **values)
     )
     db.session.commit()
 
