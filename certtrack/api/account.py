@@ -4,17 +4,14 @@ from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from werkzeug.exceptions import TooManyRequests, Unauthorized
 
 from certtrack.api import serialise
 from certtrack.api.core import authenticated, bp, caller, json_body, operation
-from certtrack.extensions import db
-from certtrack.models import User
 from certtrack.models.base import utcnow
 from certtrack.services import throttle
 from certtrack.services.tokens import issue_api_token
-from certtrack.services.users import verify_password
+from certtrack.services.users import check_credentials
 
 
 @bp.post("/auth/token")
@@ -30,14 +27,12 @@ def create_token() -> tuple[dict[str, Any], int]:
     body = json_body(
         {"email": ("string", True), "password": ("string", True), "name": ("string", False)}
     )
-    email, ip, now = body["email"].strip().lower(), request.remote_addr or "-", utcnow()
-    if throttle.locked(email, ip, now):
-        raise TooManyRequests(
-            _("Too many failed attempts. Please wait a few minutes and try again.")
-        )
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if user is None or not user.active or not verify_password(user, body["password"]):
-        throttle.record_failure(email, ip, now)
+    now = utcnow()
+    try:
+        user = check_credentials(body["email"], body["password"], request.remote_addr or "-", now)
+    except throttle.SignInLocked as locked:
+        raise TooManyRequests(str(locked)) from None
+    if user is None:
         raise Unauthorized(_("Wrong email or password."))
     token, secret = issue_api_token(user, body.get("name") or "API", now)
     return {"token": secret, "id": token.id, "expires_at": serialise.stamp(token.expires_at)}, 201

@@ -3,17 +3,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from certtrack.auth.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
-from certtrack.extensions import db
-from certtrack.models import User
 from certtrack.models.base import utcnow
 from certtrack.services import throttle
 from certtrack.services.account_links import user_for_token
 from certtrack.services.invitations import request_password_reset
-from certtrack.services.users import record_sign_in, set_password, verify_password
+from certtrack.services.users import check_credentials, record_sign_in, set_password
 from certtrack.web import form_status
 
 bp = Blueprint("auth", __name__)
@@ -25,20 +22,19 @@ def login() -> str | Response | tuple[str, int]:
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        email = (form.email.data or "").strip().lower()
-        ip, now = request.remote_addr or "-", utcnow()
-        if throttle.locked(email, ip, now):
-            form.password.errors.append(
-                _("Too many failed attempts. Please wait a few minutes and try again.")
+        now = utcnow()
+        try:
+            user = check_credentials(
+                form.email.data or "", form.password.data or "", request.remote_addr or "-", now
             )
+        except throttle.SignInLocked as locked:
+            form.password.errors.append(str(locked))
             return render_template("auth/login.html", form=form), 429
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is not None and user.active and verify_password(user, form.password.data or ""):
-            throttle.clear(email)
+        if user is not None:
+            throttle.clear((form.email.data or "").strip().lower())
             record_sign_in(user, now)
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
-        throttle.record_failure(email, ip, now)
         form.password.errors.append(_("Wrong email or password."))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 

@@ -3,14 +3,12 @@ through the outbox like every other message."""
 
 from datetime import datetime
 
-from sqlalchemy import func, select
-
-from certtrack.extensions import db
 from certtrack.models import User
 from certtrack.models.base import utcnow
 from certtrack.services import outbox
 from certtrack.services.account_links import make_link_token
 from certtrack.services.transaction import committed
+from certtrack.services.users import find_by_email
 
 
 def _slot(now: datetime) -> str:
@@ -35,7 +33,7 @@ def request_password_reset(email: str, now: datetime | None = None) -> None:
     """Queue a reset link if an active account has this address. Says nothing either
     way, so the form does not reveal who has an account."""
     now = now or utcnow()
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = find_by_email(email)
     if user is None or not user.active:
         return
     with committed():

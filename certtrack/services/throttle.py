@@ -11,6 +11,10 @@ from certtrack.models import LoginAttempt
 from certtrack.services.transaction import committed
 
 
+class SignInLocked(Exception):
+    """Too many recent failures for this address or from this client."""
+
+
 def _limits() -> tuple[int, int, timedelta]:
     config = current_app.config
     return (

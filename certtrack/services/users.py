@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from certtrack.extensions import db
+from certtrack.i18n import LOCALES
 from certtrack.models import Agency, Cluster, Role, User
+from certtrack.services import throttle
 from certtrack.services.transaction import committed
 from certtrack.workflow.errors import InvalidParams
 
 MIN_PASSWORD = 8
-LOCALES = ("en", "it")
 
 
 def create_user(
@@ -43,7 +44,7 @@ def create_user(
     except EmailNotValidError as exc:
         errors["email"] = str(exc)
     else:
-        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        if find_by_email(email) is not None:
             errors["email"] = _("An account with this email already exists.")
     if not name.strip():
         errors["name"] = _("This field is required.")
@@ -69,6 +70,26 @@ def create_user(
     )
     with committed():
         db.session.add(user)
+    return user
+
+
+def find_by_email(email: str) -> User | None:
+    """The account with this address, whatever its case and surrounding spaces."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def check_credentials(email: str, password: str, ip: str, now: datetime) -> User | None:
+    """The active account that `email` and `password` open, or None; each failure counts
+    towards the sign-in throttle, and SignInLocked is raised while it holds."""
+    email = email.strip().lower()
+    if throttle.locked(email, ip, now):
+        raise throttle.SignInLocked(
+            _("Too many failed attempts. Please wait a few minutes and try again.")
+        )
+    user = find_by_email(email)
+    if user is None or not user.active or not verify_password(user, password):
+        throttle.record_failure(email, ip, now)
+        return None
     return user
 
 
