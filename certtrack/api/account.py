@@ -24,9 +24,7 @@ from certtrack.services.users import check_credentials
     responses={201: "Token", 401: "Error", 429: "Error"},
 )
 def create_token() -> tuple[dict[str, Any], int]:
-    body = json_body(
-        {"email": ("string", True), "password": ("string", True), "name": ("string", False)}
-    )
+    body = json_body()
     now = utcnow()
     try:
         user = check_credentials(body["email"], body["password"], request.remote_addr or "-", now)

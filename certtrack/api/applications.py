@@ -9,21 +9,23 @@ from sqlalchemy.orm import joinedload
 
 from certtrack.api import serialise
 from certtrack.api.core import (
+    PAGE,
     authenticated,
     bp,
     caller,
     enum_arg,
+    enum_param,
     etag_version,
+    id_param,
     int_arg,
     json_body,
     operation,
     page_args,
     paginate,
+    sort_param,
 )
-from certtrack.api.directory import PAGE, sort_param
 from certtrack.clock import local_today
 from certtrack.models import Application, Level, State
-from certtrack.routing import MAX_ID
 from certtrack.services import access, applications
 from certtrack.services.benchmarking import save_benchmarking, set_improvement_areas
 from certtrack.workflow.definition import TRANSITIONS
@@ -62,9 +64,9 @@ def _representation(application_id: int, status: int = 200) -> Response:
     query=[
         *PAGE,
         sort_param("id", "created_at"),
-        {"name": "state", "schema": {"type": "string", "enum": [s.value for s in State]}},
-        {"name": "level", "schema": {"type": "string", "enum": [lv.value for lv in Level]}},
-        {"name": "cluster", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+        enum_param("state", State),
+        enum_param("level", Level),
+        id_param("cluster"),
     ],
     responses={200: "ApplicationPage", 422: "Error"},
 )
@@ -101,7 +103,7 @@ def list_applications() -> dict[str, Any]:
 )
 @authenticated
 def create_application() -> Response:
-    body = json_body(NEW_APPLICATION)
+    body = json_body()
     cluster = access.get_cluster(caller(), body["cluster_id"])
     application = applications.open_application(cluster, Level(body["level"]), caller())
     return _representation(application.id, 201)
@@ -138,7 +140,7 @@ def get_application(application_id: int) -> Response:
 @authenticated
 def fire_event(application_id: int) -> Response:
     application = access.get_application(caller(), application_id)
-    body = json_body(EVENT)
+    body = json_body()
     event = body.pop("event")
     params = {name: value for name, value in body.items() if value is not None}
     applications.fire(
@@ -158,7 +160,7 @@ def fire_event(application_id: int) -> Response:
 @authenticated
 def put_review(application_id: int) -> Response:
     application = access.get_application(caller(), application_id)
-    body = json_body(REVIEW)
+    body = json_body()
     save_benchmarking(application, caller(), today=local_today(), **body)
     return _representation(application.id)
 
@@ -174,5 +176,5 @@ def put_review(application_id: int) -> Response:
 @authenticated
 def put_improvement_areas(application_id: int) -> Response:
     application = access.get_application(caller(), application_id)
-    set_improvement_areas(application, caller(), json_body({"areas": ("array", True)})["areas"])
+    set_improvement_areas(application, caller(), json_body()["areas"])
     return _representation(application.id)

@@ -1,9 +1,10 @@
 """The API's plumbing: the blueprint, bearer-token authentication, strict JSON bodies,
 pagination, ETags, and the registry the OpenAPI document is generated from."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -38,6 +39,23 @@ class Operation:
 
 
 OPERATIONS: dict[tuple[str, str], Operation] = {}
+PAGE = [
+    {"name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}},
+    {"name": "offset", "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}},
+]
+
+
+def sort_param(*names: str) -> dict[str, Any]:
+    values = [*names, *(f"-{n}" for n in names)]
+    return {"name": "sort", "schema": {"type": "string", "enum": values}}
+
+
+def enum_param(name: str, values: Iterable[StrEnum]) -> dict[str, Any]:
+    return {"name": name, "schema": {"type": "string", "enum": [v.value for v in values]}}
+
+
+def id_param(name: str) -> dict[str, Any]:
+    return {"name": name, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
 
 
 def operation(method: str, **spec: Any) -> Callable[[F], F]:
@@ -54,7 +72,7 @@ def operation(method: str, **spec: Any) -> Callable[[F], F]:
 def refuse_unknown_query_parameters() -> None:
     """Strict like the bodies: a query parameter the operation does not know is a
     mistake worth a 422, not something to ignore silently."""
-    documented = OPERATIONS.get((request.endpoint or "", request.method))
+    documented = _documented()
     if documented is None:
         return
     known = {param["name"] for param in documented.query}
@@ -63,6 +81,11 @@ def refuse_unknown_query_parameters() -> None:
         raise InvalidParams(
             _("The request is not valid."), {name: _("Unknown parameter.") for name in unknown}
         )
+
+
+def _documented() -> Operation | None:
+    """What the document says about the operation serving this request."""
+    return OPERATIONS.get((request.endpoint or "", request.method))
 
 
 def authenticated(view: F) -> F:
@@ -107,10 +130,12 @@ TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def json_body(fields: Mapping[str, tuple[Any, ...]]) -> dict[str, Any]:
-    """The request's JSON object, checked against `fields`: name -> (type, required) or
-    (type, required, allowed values). Malformed JSON answers 400; anything else wrong,
-    422 naming each field."""
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, checked against the body its operation documents:
+    name -> (type, required) or (type, required, allowed values). Malformed JSON answers
+    400; anything else wrong, 422 naming each field."""
+    documented = _documented()
+    fields: Mapping[str, tuple[Any, ...]] = (documented.body if documented else None) or {}
     if not request.data:
         body: Any = {}
     else:

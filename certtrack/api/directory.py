@@ -8,29 +8,28 @@ from sqlalchemy import func, select
 
 from certtrack.api import serialise
 from certtrack.api.core import (
+    PAGE,
     authenticated,
     bp,
     caller,
     enum_arg,
+    enum_param,
+    id_param,
     int_arg,
     json_body,
     operation,
     page_args,
     paginate,
     require_role,
+    sort_param,
 )
 from certtrack.extensions import db
 from certtrack.models import Agency, Cluster, IndicatorDefinition, Level, MemberType, Role, User
-from certtrack.routing import MAX_ID
 from certtrack.services import access, portfolio
 from certtrack.services.clusters import update_cluster
 from certtrack.workflow import requirements
 from certtrack.workflow.errors import InvalidParams
 
-PAGE = [
-    {"name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-    {"name": "offset", "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000}},
-]
 PROFILE = {
     "name": ("string", False),
     "country": ("string", False),
@@ -44,11 +43,6 @@ PROFILE = {
     "member_types": ("array", False, [m.value for m in MemberType]),
     "description": ("string", False),
 }
-
-
-def sort_param(*names: str) -> dict[str, Any]:
-    values = [*names, *(f"-{n}" for n in names)]
-    return {"name": "sort", "schema": {"type": "string", "enum": values}}
 
 
 @bp.get("/agencies")
@@ -73,7 +67,7 @@ def list_agencies() -> dict[str, Any]:
     query=[
         *PAGE,
         sort_param("name", "id"),
-        {"name": "agency", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+        id_param("agency"),
         {"name": "country", "schema": {"type": "string"}},
         {"name": "q", "schema": {"type": "string"}},
     ],
@@ -115,7 +109,7 @@ def get_cluster(cluster_id: int) -> dict[str, Any]:
 @authenticated
 def patch_cluster(cluster_id: int) -> dict[str, Any]:
     cluster = access.get_cluster(caller(), cluster_id)
-    update_cluster(cluster, caller(), json_body(PROFILE))
+    update_cluster(cluster, caller(), json_body())
     return serialise.cluster(cluster)
 
 
@@ -127,7 +121,7 @@ def patch_cluster(cluster_id: int) -> dict[str, Any]:
     query=[
         *PAGE,
         sort_param("name", "id"),
-        {"name": "role", "schema": {"type": "string", "enum": [r.value for r in Role]}},
+        enum_param("role", Role),
     ],
     responses={200: "UserPage", 403: "Error"},
 )
@@ -176,13 +170,7 @@ def list_consultants() -> dict[str, Any]:
     "GET",
     summary="The indicators a level's assessment records",
     tag="directory",
-    query=[
-        {
-            "name": "level",
-            "required": True,
-            "schema": {"type": "string", "enum": [lv.value for lv in Level]},
-        }
-    ],
+    query=[{**enum_param("level", Level), "required": True}],
     responses={200: "IndicatorList", 422: "Error"},
 )
 @authenticated

@@ -8,16 +8,18 @@ from sqlalchemy import select
 
 from certtrack.api import serialise
 from certtrack.api.core import (
+    PAGE,
     authenticated,
     bp,
     caller,
     enum_arg,
+    enum_param,
     int_arg,
     operation,
     page_args,
     paginate,
+    sort_param,
 )
-from certtrack.api.directory import PAGE, sort_param
 from certtrack.clock import local_today
 from certtrack.extensions import db
 from certtrack.models import Label, LabelStatus, Level
@@ -25,8 +27,8 @@ from certtrack.services import portfolio
 from certtrack.workflow.errors import NotFound
 
 LABEL_FILTERS = [
-    {"name": "level", "schema": {"type": "string", "enum": [lv.value for lv in Level]}},
-    {"name": "status", "schema": {"type": "string", "enum": [s.value for s in LabelStatus]}},
+    enum_param("level", Level),
+    enum_param("status", LabelStatus),
     {"name": "agency", "schema": {"type": "string"}, "description": "Agency short name"},
     {"name": "country", "schema": {"type": "string"}},
     {

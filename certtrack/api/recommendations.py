@@ -7,20 +7,22 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from certtrack.api import serialise
 from certtrack.api.core import (
+    PAGE,
     authenticated,
     bp,
     caller,
     enum_arg,
+    enum_param,
+    id_param,
     int_arg,
     json_body,
     operation,
     page_args,
     paginate,
+    sort_param,
 )
-from certtrack.api.directory import PAGE, sort_param
 from certtrack.clock import local_today
 from certtrack.models import Application, Recommendation, RecommendationStatus, Report
-from certtrack.routing import MAX_ID
 from certtrack.services import access
 from certtrack.services.recommendations import update_recommendation
 
@@ -49,11 +51,8 @@ def _visible():  # type: ignore[no-untyped-def]
     query=[
         *PAGE,
         sort_param("due_date", "id"),
-        {
-            "name": "status",
-            "schema": {"type": "string", "enum": [s.value for s in RecommendationStatus]},
-        },
-        {"name": "application", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+        enum_param("status", RecommendationStatus),
+        id_param("application"),
     ],
     responses={200: "RecommendationPage", 422: "Error"},
 )
@@ -81,6 +80,6 @@ def list_recommendations() -> dict[str, Any]:
 @authenticated
 def patch_recommendation(recommendation_id: int) -> dict[str, Any]:
     recommendation = access.get_recommendation(caller(), recommendation_id)
-    body = json_body(UPDATE)
+    body = json_body()
     update_recommendation(recommendation, caller(), today=local_today(), **body)
     return serialise.recommendation(recommendation)
