@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -42,6 +42,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.services.reminders import run_daily_pass
+from certtrack.statements import recorded
 from certtrack.workflow.dates import grace_end, month_start, valid_until
 
 TODAY = date(2026, 11, 25)
@@ -162,15 +163,12 @@ def seed(count: int) -> None:
 
 
 def measure(day: date) -> None:
-    statements: list[int] = []
-    record = lambda *_args: statements.append(1)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", record)
-    started = time.perf_counter()
-    result = run_daily_pass(
-        day, now=datetime.combine(day, datetime.min.time()) + timedelta(hours=5)
-    )
-    elapsed = time.perf_counter() - started
-    event.remove(db.engine, "before_cursor_execute", record)
+    with recorded(db.engine) as statements:
+        started = time.perf_counter()
+        result = run_daily_pass(
+            day, now=datetime.combine(day, datetime.min.time()) + timedelta(hours=5)
+        )
+        elapsed = time.perf_counter() - started
     print(
         f"{day.isoformat()}: {elapsed:6.2f} s, {len(statements):5d} SQL statements, {result.events:4d} workflow events, {result.written:6d} messages queued"
     )

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -28,6 +27,7 @@ from certtrack.extensions import db
 from certtrack.models import Agency, Cluster, Level, Role
 from certtrack.services.time_events import run_time_events
 from certtrack.services.users import create_user
+from certtrack.statements import recorded
 
 PASSWORD = "benchmark-password"
 PROFILE = {
@@ -83,19 +83,13 @@ def measure(app, email: str, urls: list[str], runs: int) -> list[tuple[str, floa
         engine = db.engine
     results = []
     for url in urls:
-        statements: list[int] = []
-
-        def record(*_args, seen=statements) -> None:  # type: ignore[no-untyped-def]
-            seen.append(1)
-
-        event.listen(engine, "before_cursor_execute", record)
         timings = []
-        for _run in range(runs):
-            started = time.perf_counter()
-            response = client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        event.remove(engine, "before_cursor_execute", record)
+        with recorded(engine) as statements:
+            for _run in range(runs):
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
         p95 = sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
         results.append((url, statistics.median(timings), p95, len(statements) // runs))
     return results

@@ -1,13 +1,10 @@
 """Lists: pages, sorting, the label filters, who sees what, and a fixed number of
 statements whatever the page size."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from certtrack.demo.data import PASSWORD as DEMO_PASSWORD
 from certtrack.extensions import db
 from certtrack.models import Cluster
+from certtrack.statements import recorded
 from tests.api.conftest import ApiClient, token_for
 from tests.builders import ELIGIBLE_PROFILE
 
@@ -89,24 +86,12 @@ def test_each_role_lists_what_it_may_see(app, demo_day):
     assert admin.get("/api/v1/users?role=consultant").get_json()["total"] == 6
 
 
-@contextmanager
-def counting(app):  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-    record = lambda *args: statements.append(args[2])  # noqa: E731
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_lists_run_a_fixed_number_of_statements_whatever_the_page_size(app, demo_day):
     with app.app_context():  # more clusters than the largest page
         for i in range(60):
             db.session.add(Cluster(agency_id=1, name=f"Extra cluster {i:02d}", **ELIGIBLE_PROFILE))
         db.session.commit()
+        engine = db.engine
     api = demo_api(app, "admin@certtrack.example")
     api.get("/api/v1/me")
     for url in [
@@ -119,7 +104,7 @@ def test_lists_run_a_fixed_number_of_statements_whatever_the_page_size(app, demo
     ]:
         counts = []
         for limit in (5, 50):
-            with counting(app) as statements:
+            with recorded(engine) as statements:
                 response = api.get(f"{url}?limit={limit}")
             assert response.status_code == 200
             counts.append(len(statements))

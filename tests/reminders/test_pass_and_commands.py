@@ -6,32 +6,19 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from datetime import date, timedelta
-
-from sqlalchemy import event
 
 from certtrack.clock import local_today
 from certtrack.extensions import db
 from certtrack.models import OutboxMessage, OutboxStatus
 from certtrack.services import applications
 from certtrack.services.reminders import decide
+from certtrack.statements import recorded
 from certtrack.workflow.policy import load_policy
 from tests.builders import Journey, make_cast
 from tests.reminders.test_delivery import clusters_with_labels
 
 DAY = date(2016, 10, 1)
-
-
-@contextmanager
-def counting():
-    statements: list[str] = []
-    record = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_deciding_is_a_fixed_number_of_queries(mail_app, smtp):
@@ -40,7 +27,7 @@ def test_deciding_is_a_fixed_number_of_queries(mail_app, smtp):
     counts = []
     for size in (2, 20):
         clusters_with_labels(size)
-        with counting() as statements:
+        with recorded(db.engine) as statements:
             drafts = decide(DAY, load_policy())
         assert len(drafts) > 2 * size  # each cluster has something due
         counts.append(len(statements))

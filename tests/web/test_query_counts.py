@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from certtrack import create_app
 from certtrack.demo.story import Story
@@ -14,6 +14,7 @@ from certtrack.extensions import db
 from certtrack.models import Agency, Application, Cluster, Level, Role, State, User
 from certtrack.services.recommendations import update_recommendation
 from certtrack.services.time_events import run_time_events
+from certtrack.statements import recorded
 from tests.builders import ELIGIBLE_PROFILE, PASSWORD, add_user
 from tests.conftest import empty_tables
 from tests.web.conftest import sign_in
@@ -32,22 +33,6 @@ def fresh_app(database_url: str) -> Iterator[Flask]:
             db.session.remove()
             empty_tables()
             db.engine.dispose()
-
-
-@contextmanager
-def counted(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def portfolio(app: Flask, size: int) -> None:
@@ -118,9 +103,11 @@ def long_history(app: Flask, cycles: int) -> None:
 def statements_for(app: Flask, email: str, urls: list[str]) -> dict[str, int]:
     client = app.test_client()
     sign_in(client, email, PASSWORD)
+    with app.app_context():
+        engine = db.engine
     counts = {}
     for url in urls:
-        with counted(app) as statements:
+        with recorded(engine) as statements:
             response = client.get(url, follow_redirects=False)
         assert response.status_code == 200, (url, response.status_code)
         counts[url] = len(statements)
