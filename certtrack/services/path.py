@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
+from certtrack import vocabulary
 from certtrack.models import Application, Cluster, Label, LabelStatus, Level, State
 from certtrack.workflow.dates import add_months, grace_end, renewal_window_opens
 from certtrack.workflow.policy import Policy
@@ -72,7 +73,9 @@ def upcoming(labels: list[Label], today: date, policy: Policy) -> list[tuple[dat
             opens = renewal_window_opens(label.valid_until, policy.renewal_window_days)
             if opens >= today:
                 events.append((opens, _("Renewal window opens")))
-            events.append((label.valid_until, _("%(level)s label ends", level=_level(label.level))))
+            events.append(
+                (label.valid_until, _("%(level)s label ends", level=vocabulary.name(label.level)))
+            )
             if label.level == Level.BRONZE:
                 window = add_months(label.interview_month, policy.silver_window_min_months)
                 if window >= today:
@@ -82,10 +85,6 @@ def upcoming(labels: list[Label], today: date, policy: Policy) -> list[tuple[dat
                 (grace_end(label.valid_until, policy.grace_months), _("Last day to renew"))
             )
     return sorted(event for event in events if event[0] >= today)
-
-
-def days_left(label: Label, today: date) -> int:
-    return (label.valid_until - today).days
 
 
 def current_application(cluster: Cluster) -> Application | None:
@@ -136,7 +135,3 @@ def next_step(application: Application | None, today: date, policy: Policy) -> s
             day=grace_end(label.valid_until, policy.grace_months).isoformat(),
         )
     return ""
-
-
-def _level(level: Level) -> str:
-    return {Level.BRONZE: _("Bronze"), Level.SILVER: _("Silver"), Level.GOLD: _("Gold")}[level]

@@ -2,7 +2,6 @@
 workload, labels about to expire, reviews under way. Each is a fixed number of queries,
 whatever the size of the portfolio."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -240,17 +239,6 @@ def stalled_reviews(
         for app in in_review
         if app.assigned_at and app.assigned_at.date() + due < today and not app.report_delivered
     ]
-
-
-def state_counts(user: User) -> dict[State, int]:
-    query = (
-        select(Application.state, func.count())
-        .where(application_filter(user))
-        .group_by(Application.state)
-    )
-    counts: dict[State, int] = defaultdict(int)
-    counts.update(dict(db.session.execute(query).all()))
-    return counts
 
 
 def agencies() -> list[Agency]:
