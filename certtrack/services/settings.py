@@ -4,7 +4,6 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -12,19 +11,9 @@ from certtrack.extensions import db
 from certtrack.models import Setting
 from certtrack.services.transaction import committed
 from certtrack.workflow.errors import InvalidParams
-from certtrack.workflow.policy import Policy
+from certtrack.workflow.policy import Policy, configured_policy
 
 FIELDS = [field.name for field in dataclasses.fields(Policy)]
-
-
-def configured_policy() -> Policy:
-    """The policy from defaults and configuration only, without admin overrides."""
-    values = {
-        name: current_app.config[key]
-        for name in FIELDS
-        if (key := "CERTTRACK_" + name.upper()) in current_app.config
-    }
-    return Policy.from_mapping(values)
 
 
 def save_settings(values: Mapping[str, Any]) -> Policy:

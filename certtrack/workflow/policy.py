@@ -108,13 +108,24 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def load_policy() -> Policy:
-    """The policy in force for the current app: defaults < config < database."""
+def _configured() -> dict[str, Any]:
+    """The settings the app's configuration gives (CERTTRACK_<NAME>)."""
     values: dict[str, Any] = {}
     for field in dataclasses.fields(Policy):
         key = "CERTTRACK_" + field.name.upper()
         if key in current_app.config:
             values[field.name] = current_app.config[key]
+    return values
+
+
+def configured_policy() -> Policy:
+    """The policy from defaults and configuration only, without admin overrides."""
+    return Policy.from_mapping(_configured())
+
+
+def load_policy() -> Policy:
+    """The policy in force for the current app: defaults < config < database."""
+    values = _configured()
     for setting in db.session.scalars(select(Setting)):
         values[setting.key] = setting.value
     return Policy.from_mapping(values)
