@@ -74,11 +74,15 @@ def rows(response):  # type: ignore[no-untyped-def]
     return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
 
 
-def test_csv_exports_survive_accents_quotes_and_filters(app, demo_day):
+def rename_ditedi(app, name: str) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         cluster = db.session.scalar(select(Cluster).where(Cluster.name == "DITEDI"))
-        cluster.name = 'Università di Udine, "DITEDI"'
+        cluster.name = name
         db.session.commit()
+
+
+def test_csv_exports_survive_accents_quotes_and_filters(app, demo_day):
+    rename_ditedi(app, 'Università di Udine, "DITEDI"')
     client = signed_in(app, "coordinator@informest.example")
     clusters = rows(client.get("/exports/clusters.csv"))
     assert len(clusters) == 7
@@ -102,10 +106,7 @@ def test_csv_exports_survive_accents_quotes_and_filters(app, demo_day):
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_defused(app, demo_day):
-    with app.app_context():
-        cluster = db.session.scalar(select(Cluster).where(Cluster.name == "DITEDI"))
-        cluster.name = '=HYPERLINK("http://evil.example","DITEDI")'
-        db.session.commit()
+    rename_ditedi(app, '=HYPERLINK("http://evil.example","DITEDI")')
     client = signed_in(app, "coordinator@informest.example")
     names = [r["cluster"] for r in rows(client.get("/exports/clusters.csv"))]
     assert """'=HYPERLINK("http://evil.example","DITEDI")""" in names
