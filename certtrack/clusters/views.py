@@ -104,12 +104,15 @@ def detail(cluster_id: int) -> str:
         )
         .execution_options(populate_existing=True)
     ).one()
-    current = path.current_application(cluster)
-    reviewed = [a for a in cluster.applications if a.report_delivered]
+    # A consultant sees the cluster only through the applications assigned to them:
+    # another expert's report, notes and history stay out of the page.
+    visible = [a for a in cluster.applications if access.can_view_application(user, a)]
+    current = path.current_application(visible)
+    reviewed = [a for a in visible if a.report_delivered]
     history = db.session.scalars(
         select(AuditEntry)
         .join(Application)
-        .where(Application.cluster_id == cluster.id)
+        .where(Application.cluster_id == cluster.id, access.application_filter(user))
         .options(joinedload(AuditEntry.actor), joinedload(AuditEntry.application))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(15)
@@ -122,6 +125,7 @@ def detail(cluster_id: int) -> str:
     return render_template(
         "clusters/detail.html",
         cluster=cluster,
+        applications=visible,
         current=current,
         actions=allowed_transitions(current, user) if current else [],
         next_step=path.next_step(current, day, policy),

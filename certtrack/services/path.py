@@ -87,9 +87,9 @@ def upcoming(labels: list[Label], today: date, policy: Policy) -> list[tuple[dat
     return sorted(event for event in events if event[0] >= today)
 
 
-def current_application(cluster: Cluster) -> Application | None:
-    """The open application, else the most recent one."""
-    applications = sorted(cluster.applications, key=lambda app: app.id)
+def current_application(applications: list[Application]) -> Application | None:
+    """The open application among `applications`, else the most recent one."""
+    applications = sorted(applications, key=lambda app: app.id)
     open_ones = [app for app in applications if not app.is_closed]
     if open_ones:
         return open_ones[-1]

@@ -1,0 +1,94 @@
+"""What a page shows obeys the same rules as who may open it: another tenant's
+recommendations, evidence, progress notes, summaries and history never appear on any page
+a role can open. Every piece of such content gets a unique marker, then every page of the
+permission matrix is read as every role."""
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, update
+
+from certtrack.extensions import db
+from certtrack.models import Application, AuditEntry, ProgressNote, Recommendation, Report, User
+from certtrack.services import access
+from tests.web.conftest import sign_in
+from tests.web.test_permissions import ROLES, cases, demo_ids
+
+
+def mark_content(app: Flask) -> dict[int, set[str]]:
+    """Rewrite every application's private texts as markers (none a prefix of another);
+    returns them per application."""
+    markers: dict[int, set[str]] = {}
+    with app.app_context():
+        for report in db.session.scalars(select(Report)):
+            report.summary = f"summary-marker-{report.id}-end"
+            markers.setdefault(report.application_id, set()).add(report.summary)
+            for rec in report.recommendations:
+                rec.evidence = f"evidence-marker-{rec.id}-end"
+                rec.detail = f"detail-marker-{rec.id}-end"
+                markers[report.application_id] |= {rec.evidence, rec.detail}
+                for note in rec.notes:
+                    note.text = f"note-marker-{note.id}-end"
+                    markers[report.application_id].add(note.text)
+        db.session.execute(
+            update(AuditEntry).values(
+                comment="history-marker-" + AuditEntry.id.cast(db.String) + "-end"
+            )
+        )
+        for entry_id, application_id in db.session.execute(
+            select(AuditEntry.id, AuditEntry.application_id)
+        ):
+            markers.setdefault(application_id, set()).add(f"history-marker-{entry_id}-end")
+        db.session.commit()
+    return markers
+
+
+def hidden_from(app: Flask, email: str, markers: dict[int, set[str]]) -> set[str]:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        visible = set(
+            db.session.scalars(select(Application.id).where(access.application_filter(user)))
+        )
+    return {
+        marker for app_id, texts in markers.items() if app_id not in visible for marker in texts
+    }
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if ROLES[role] and role != "admin"])
+def test_no_page_shows_another_tenants_content(role, demo, client):
+    markers = mark_content(demo)
+    hidden = hidden_from(demo, ROLES[role], markers)
+    assert hidden, "the demo gives every role something it may not see"
+    with demo.app_context():
+        notes = db.session.scalar(select(db.func.count()).select_from(ProgressNote))
+        recommendations = db.session.scalar(select(db.func.count()).select_from(Recommendation))
+    assert notes and recommendations, "the demo has notes and recommendations to hide"
+    sign_in(client, ROLES[role])
+    read, leaks = 0, []
+    for case in cases(demo_ids(demo)):
+        if case.method != "GET" or case.expect[role] != 200:
+            continue
+        page = client.get(case.url).get_data(as_text=True)
+        read += 1
+        leaks += [f"{case.url}: {marker}" for marker in hidden if marker in page]
+    assert read >= 10
+    assert not leaks, "\n".join(sorted(leaks))
+
+
+def test_a_consultant_sees_a_cluster_through_their_own_applications_only(demo, client):
+    """Luis reviewed AREA's Silver; AREA's Bronze was someone else's review."""
+    markers = mark_content(demo)
+    ids = demo_ids(demo)
+    with demo.app_context():
+        luis = db.session.scalar(select(User).where(User.email == ROLES["consultant"]))
+        others = db.session.scalars(
+            select(Application.id).where(
+                Application.cluster_id == ids["area"], Application.consultant_id != luis.id
+            )
+        ).all()
+    assert others
+    page = sign_in(client, ROLES["consultant"]).get(f"/clusters/{ids['area']}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    for other in others:
+        assert f'/applications/{other}"' not in text
+        assert not [marker for marker in markers.get(other, ()) if marker in text]
