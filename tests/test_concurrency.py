@@ -8,10 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from certtrack.extensions import db
 from certtrack.models import Application, Level, State
 from certtrack.services import applications
+from certtrack.services.benchmarking import save_benchmarking
 from certtrack.workflow.errors import Conflict, ForbiddenForRole, NotAllowedInState, StaleVersion
 from tests.builders import Journey, make_cast, snapshot
 
 DAY = date(2014, 10, 1)
+REVIEWED = date(2014, 10, 20)
 
 
 def test_stale_writer_gets_a_conflict(app):
@@ -84,3 +86,51 @@ def test_open_application_permissions(ctx):
     for outsider in (cast.other_manager, cast.other_coordinator, cast.consultant):
         with pytest.raises(ForbiddenForRole):
             applications.open_application(cast.cluster, Level.BRONZE, outsider)
+
+
+def test_a_save_racing_with_delivery_cannot_rewrite_the_delivered_report(app):
+    """The consultant's page loaded the review; meanwhile the report was delivered. The
+    late save is refused and the delivered summary and recommendations stay as delivered."""
+    with app.app_context():
+        cast = make_cast()
+        journey = Journey(cast)
+        journey.start()
+        journey.to_review(DAY)
+        journey.review(cast.consultant, REVIEWED, date(2014, 10, 15))
+        app_id, consultant_id = journey.application.id, cast.consultant.id
+
+    with app.app_context():  # the save request, which loaded the review before delivery
+        saving = db.session.get(Application, app_id)
+        consultant = db.session.get(type(cast.consultant), consultant_id)
+        assert not saving.report_delivered
+        with app.app_context():  # delivery, served meanwhile
+            delivering = db.session.get(Application, app_id)
+            applications.fire(delivering, "deliver_report", delivering.consultant, today=REVIEWED)
+        before = snapshot()
+        with pytest.raises(Conflict):
+            save_benchmarking(
+                saving,
+                consultant,
+                today=REVIEWED,
+                summary="Rewritten after delivery",
+                recommendations=[{"title": "Slipped in late", "priority": "high"}],
+            )
+        assert snapshot() == before
+        db.session.expire_all()
+        report = db.session.get(Application, app_id).report
+        assert report.delivered_at is not None
+        assert report.summary != "Rewritten after delivery"
+        assert "Slipped in late" not in [rec.title for rec in report.recommendations]
+
+
+def test_a_save_after_delivery_is_refused(ctx):
+    cast = make_cast()
+    journey = Journey(cast)
+    journey.start()
+    journey.to_review(DAY)
+    journey.review(cast.consultant, REVIEWED, date(2014, 10, 15))
+    journey.fire("deliver_report", cast.consultant, REVIEWED)
+    before = snapshot()
+    with pytest.raises(NotAllowedInState, match="delivered"):
+        save_benchmarking(journey.application, cast.consultant, today=REVIEWED, summary="Later")
+    assert snapshot() == before

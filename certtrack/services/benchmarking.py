@@ -25,6 +25,7 @@ from certtrack.models import (
 )
 from certtrack.services.transaction import committed
 from certtrack.workflow import requirements
+from certtrack.workflow.engine import bump_version
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams, NotAllowedInState
 from certtrack.workflow.policy import load_policy
 from certtrack.workflow.requirements import interview_date_problems
@@ -65,6 +66,9 @@ def save_benchmarking(
         raise InvalidParams(_("Some fields are not valid; nothing was saved."), errors)
 
     with committed():
+        # Serialise with deliver_report: a save that loaded the review before the report
+        # was delivered loses on the version instead of rewriting a delivered report.
+        bump_version(application)
         if interview_date is not None:
             application.interview_date = interview_date
         _store_values(application, parsed_values)

@@ -78,7 +78,7 @@ def apply(
     from_state = application.state
     application.state = transition.target_from(from_state)
     # Every step bumps the version, even one that keeps the state: a concurrent writer fails.
-    flag_modified(application, "state")
+    bump_version(application)
     for effect in transition.effects:
         effect(ctx)
     entry = AuditEntry(
@@ -100,6 +100,13 @@ def apply(
         ) from None
     transition_applied.send(application, entry=entry, context=ctx)
     return entry
+
+
+def bump_version(application: Application) -> None:
+    """Make the flush update `application` with a check of the version it was loaded at,
+    so that of two writers acting on one application meanwhile, the later one fails with
+    a StaleDataError (a Conflict) instead of both winning."""
+    flag_modified(application, "state")
 
 
 def actor_refusal(
