@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
+# The checkout runs the development configuration; a deployment runs production.
+export FLASK_CONFIG ?= development
 
 .PHONY: install run lint test test-sqlite test-postgresql fuzz clean messages
 

@@ -1,4 +1,8 @@
-"""Configuration classes. Secrets and the database URL come from the environment."""
+"""Configuration classes. Secrets and the database URL come from the environment.
+
+Production is the default: an unconfigured server refuses to start without a real
+SECRET_KEY and never runs in debug mode. Development (`make run`) must be asked for with
+FLASK_CONFIG=development; debug mode comes only from `flask run --debug`."""
 
 import os
 from pathlib import Path
@@ -23,8 +27,15 @@ def _flag(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
+# Shorter keys are refused in production: signed sessions and links are only as strong.
+MIN_SECRET_KEY_LENGTH = 32
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Without SECRET_KEY, development generates a random key kept in the instance folder;
+    # production refuses to start.
+    SECRET_KEY_MAY_BE_GENERATED = False
     SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("certtrack.sqlite"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Werkzeug's scrypt: salted and memory-hard.
@@ -58,7 +69,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    DEBUG = True
+    SECRET_KEY_MAY_BE_GENERATED = True
     # `make run` starts a local SMTP server that prints every message it receives.
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
 
@@ -75,12 +86,20 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    DEBUG = False  # whatever FLASK_DEBUG says
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
     def __init__(self) -> None:
-        if not os.environ.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set in production")
+        key = os.environ.get("SECRET_KEY") or ""
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH}"
+                " characters in production (python3 -c 'import secrets;"
+                " print(secrets.token_hex(32))'); for a development server set"
+                " FLASK_CONFIG=development"
+            )
+        self.SECRET_KEY = key
 
 
 CONFIGS = {

@@ -26,6 +26,7 @@ from certtrack.notifications import bp as notifications_bp
 from certtrack.recommendations import bp as recommendations_bp
 from certtrack.reviews import bp as reviews_bp
 from certtrack.routing import IdConverter
+from certtrack.secret_key import ensure_secret_key
 from certtrack.services import notices  # noqa: F401  (connects the workflow notices)
 from certtrack.web import register_template_helpers
 from config import CONFIGS
@@ -37,18 +38,19 @@ def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
     """Build the application.
 
     `config` is a name from config.CONFIGS ("development", "testing", "production"),
-    a config object, or None to read FLASK_CONFIG (default: development).
+    a config object, or None to read FLASK_CONFIG (default: production).
     Keyword overrides win over the config object (tests use them).
     """
     app = Flask(__name__, instance_relative_config=True)
     app.url_map.converters["int"] = IdConverter  # every <int:...> is a bounded id
     if config is None or isinstance(config, str):
-        config = CONFIGS[config or os.environ.get("FLASK_CONFIG", "development")]()
+        config = CONFIGS[config or os.environ.get("FLASK_CONFIG", "production")]()
     app.config.from_object(config)
     # Scheme settings (CERTTRACK_GRACE_MONTHS=...) straight from the environment.
     app.config.update({k: v for k, v in os.environ.items() if k.startswith("CERTTRACK_")})
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    ensure_secret_key(app)
 
     register_extensions(app)
     register_blueprints(app)

@@ -1,12 +1,18 @@
 """The application factory, configuration and the public home page."""
 
+import stat
 from datetime import date
+from pathlib import Path
 
 import pytest
 import time_machine
+from flask import Flask
 
 from certtrack import create_app
 from certtrack.clock import local_today
+from certtrack.models import Role
+from certtrack.secret_key import ensure_secret_key
+from certtrack.services.users import create_user
 from config import ProductionConfig, _database_url
 
 
@@ -15,13 +21,74 @@ def test_testing_config(app):
     assert app.config["PASSWORD_HASH_METHOD"].startswith("pbkdf2")
 
 
-def test_production_needs_a_secret_key(monkeypatch):
+def test_production_needs_a_real_secret_key(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig()
-    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    for weak in ("s3cret", "dev-only-change-me"):
+        monkeypatch.setenv("SECRET_KEY", weak)
+        with pytest.raises(RuntimeError, match="at least 32 characters"):
+            ProductionConfig()
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
     config = ProductionConfig()
     assert config.SESSION_COOKIE_SECURE and config.SESSION_COOKIE_HTTPONLY
+
+
+def test_without_a_configuration_the_app_is_production(monkeypatch):
+    """wsgi.py and `gunicorn 'certtrack:create_app()'` never fall back to development."""
+    monkeypatch.delenv("FLASK_CONFIG", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_never_runs_in_debug_mode(monkeypatch, migrated):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=migrated)
+    assert not app.debug
+
+
+def test_a_development_key_is_random_and_kept_in_the_instance_folder(tmp_path):
+    first, second = Flask("a", instance_path=str(tmp_path / "a")), Flask("b")
+    second.instance_path = str(tmp_path / "b")
+    for app in (first, second):
+        Path(app.instance_path).mkdir()
+        app.config["SECRET_KEY_MAY_BE_GENERATED"] = True
+        ensure_secret_key(app)
+    assert first.config["SECRET_KEY"] != second.config["SECRET_KEY"]
+    assert len(first.config["SECRET_KEY"]) >= 32
+    key_file = Path(first.instance_path) / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    again = Flask("a", instance_path=first.instance_path)
+    again.config["SECRET_KEY_MAY_BE_GENERATED"] = True
+    ensure_secret_key(again)
+    assert again.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_only_development_and_testing_start_without_a_key(tmp_path):
+    app = Flask("bare", instance_path=str(tmp_path))
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ensure_secret_key(app)
+
+
+def test_a_session_signed_with_the_old_public_key_is_refused(monkeypatch, app, migrated):
+    with app.app_context():
+        admin = create_user(email="a@x.example", name="A", role=Role.ADMIN, password="p" * 8)
+        admin_id = admin.id
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=migrated)
+    assert app.config["SECRET_KEY"] != "dev-only-change-me"
+    forger = Flask("forger")
+    forger.secret_key = "dev-only-change-me"
+    forged = forger.session_interface.get_signing_serializer(forger).dumps(
+        {"_user_id": str(admin_id), "_fresh": True}
+    )
+    client = app.test_client()
+    client.set_cookie("session", forged)
+    response = client.get("/dashboard")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
 
 
 def test_database_url_uses_psycopg3(monkeypatch):
