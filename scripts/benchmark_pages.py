@@ -29,7 +29,7 @@ from certtrack.services.time_events import run_time_events
 from certtrack.services.users import create_user
 from certtrack.statements import recorded
 
-PASSWORD = "benchmark-password"
+PASSWORD = "benchmark-password"  # noqa: S105  (throwaway benchmark accounts)
 PROFILE = {
     "country": "IT",
     "region": "Friuli Venezia Giulia",
@@ -103,7 +103,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite")
         app = create_app(
-            "testing", SQLALCHEMY_DATABASE_URI=url, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000"
+            "testing",
+            SQLALCHEMY_DATABASE_URI=url,
+            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",  # noqa: S106  (a method name, not a password)
         )
         with app.app_context():
             upgrade()

@@ -5,7 +5,7 @@ release) and one example cluster for each of its three international counterpart
 from decimal import Decimal
 from typing import Any
 
-PASSWORD = "certtrack-demo"
+PASSWORD = "certtrack-demo"  # noqa: S105  (the demo's published password)
 
 AGENCIES = [
     ("Informest", "INF", "IT", "Friuli Venezia Giulia", "https://www.informest.it"),
