@@ -50,6 +50,9 @@ class Config:
     CERTTRACK_DAILY_PASS_AT = os.environ.get("CERTTRACK_DAILY_PASS_AT", "06:30")
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
     OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "100"))
+    # A dispatcher's claim on its batch lasts this long unless it renews it as it works;
+    # the rows of one that died go to the next dispatcher after it.
+    OUTBOX_CLAIM_LEASE_SECONDS = int(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", "120"))
     # Flask-Mail, with its standard names.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

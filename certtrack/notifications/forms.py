@@ -2,10 +2,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
+from certtrack.services.unsubscribe import PREFERENCES
+
 
 class SettingsForm(FlaskForm):
-    wants_digest = BooleanField(_l("The weekly digest (coordinators)"))
-    wants_recommendation_reminders = BooleanField(
-        _l("Reminders about recommendations coming due or overdue")
-    )
+    wants_digest = BooleanField(PREFERENCES["wants_digest"])
+    wants_recommendation_reminders = BooleanField(PREFERENCES["wants_recommendation_reminders"])
     submit = SubmitField(_l("Save"))

@@ -5,10 +5,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from certtrack.extensions import db
+from certtrack.extensions import csrf, db
 from certtrack.models import Application, Cluster, OutboxMessage, OutboxStatus, Role, User
 from certtrack.notifications.forms import SettingsForm
-from certtrack.services import access
+from certtrack.services import access, unsubscribe
 from certtrack.services.dispatch import retry_failed
 from certtrack.services.transaction import committed
 from certtrack.web import actor, form_status, paginate, roles_required
@@ -88,3 +88,17 @@ def retry(message_id: int) -> Response:
     retry_failed(message)
     flash(_("The message goes out again with the next dispatch."), "success")
     return redirect(url_for("notifications.failed"))
+
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe_page(token: str) -> str:
+    """Ask before turning off: link scanners follow links with GET, people press."""
+    found = unsubscribe.read(token)
+    return render_template("notifications/unsubscribe.html", found=found, token=token, done=False)
+
+
+@bp.post("/unsubscribe/<token>")
+@csrf.exempt  # mail clients post here (RFC 8058) with no session: the signed token is the proof
+def unsubscribe_now(token: str) -> str:
+    done = unsubscribe.turn_off(token)
+    return render_template("notifications/unsubscribe.html", found=done, token=token, done=True)

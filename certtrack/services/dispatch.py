@@ -1,7 +1,8 @@
 """Sending the outbox: claim due rows safely across processes, send each through
 Flask-Mail, and record the outcome. A row is marked sent only after the SMTP server
 accepted it; a temporary failure is retried with exponential backoff up to a limit,
-a refused address fails at once; both stay visible to admins and coordinators."""
+a refused address, or a message that cannot be composed or has a header the mail
+library refuses, fails at once; both stay visible to admins and coordinators."""
 
 import smtplib
 import uuid
@@ -12,18 +13,18 @@ from datetime import date, datetime, timedelta
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection, Message
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from certtrack.clock import local_date
 from certtrack.extensions import db, mail
 from certtrack.models import OutboxMessage, OutboxStatus
 from certtrack.models.base import utcnow
+from certtrack.services import unsubscribe
+from certtrack.services.claims import Lease, claim, lease_length, release_stale_claims
 from certtrack.services.messages import compose
 from certtrack.services.outbox import external_url
 from certtrack.workflow.policy import Policy, load_policy
 
-# A claim older than this belongs to a dispatcher that died: its rows go back to pending.
-CLAIM_TIMEOUT = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=12)
 
 
@@ -36,7 +37,8 @@ class Outcome:
 
 
 def send_due(now: datetime | None = None, limit: int | None = None) -> Outcome:
-    """Send what is due now. Safe to run in several processes at once."""
+    """Send what is due now. Safe to run in several processes at once. Whatever goes
+    wrong with one message is that message's outcome; the others still go out."""
     now = now or utcnow()
     limit = limit or int(current_app.config["OUTBOX_BATCH_SIZE"])
     release_stale_claims(now)
@@ -46,15 +48,20 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> Outcome:
     if not ids:
         return outcome
     today, policy = local_date(now), load_policy()
+    lease = Lease(token, ids, now)
     try:
         connection = mail.connect().__enter__()  # one SMTP session for the batch
     except (OSError, smtplib.SMTPException) as error:
-        for message_id in ids:
-            _retry(message_id, token, now, f"SMTP server unreachable: {error}", outcome)
+        for row_id in ids:
+            _retry(row_id, token, now, f"SMTP server unreachable: {error}", outcome)
         return outcome
+    if connection.host is not None and connection.host.sock is not None:
+        # No single SMTP exchange may outlast the lease: the rows would be sent twice.
+        connection.host.sock.settimeout(lease_length().total_seconds() / 10)
     try:
-        for message_id in ids:
-            _deliver(message_id, token, connection, now, today, policy, outcome)
+        for row_id in ids:
+            if lease.holds(row_id):
+                _deliver(row_id, token, connection, now, today, policy, outcome)
     finally:
         if connection.host is not None:
             # The server may have gone away; every row has its outcome already.
@@ -63,45 +70,43 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> Outcome:
     return outcome
 
 
-def release_stale_claims(now: datetime) -> None:
-    db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_at < now - CLAIM_TIMEOUT,
+def _email(message: OutboxMessage, today: date, policy: Policy) -> Message | None:
+    """The email for a row in its recipient's language, or None when its reason is gone."""
+    recipient = message.recipient
+    with force_locale(recipient.locale):
+        content = compose(message, today, policy)
+        if content is None:
+            return None
+        unsubscribe_link = unsubscribe.link_for(message)
+        context = {
+            "recipient": recipient,
+            "content": content,
+            "link": external_url(message.link),
+            "settings_link": external_url("/notifications/settings"),
+            "unsubscribe_link": unsubscribe_link,
+        }
+        email = Message(
+            subject=content.subject,
+            recipients=[recipient.email],
+            body=render_template("email/message.txt", **context),
+            html=render_template("email/message.html", **context),
+            extra_headers=(
+                {
+                    "List-Unsubscribe": f"<{unsubscribe_link}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+                if unsubscribe_link
+                else None
+            ),
         )
-        .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
-    )
-    db.session.commit()
-
-
-def claim(now: datetime, limit: int, token: str) -> list[int]:
-    """Take up to `limit` due rows for this dispatcher. On PostgreSQL rows locked by
-    another dispatcher are skipped; on SQLite the conditional update decides."""
-    due = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    candidates = list(db.session.scalars(due))
-    if candidates:
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(candidates), OutboxMessage.status == OutboxStatus.PENDING)
-            .values(status=OutboxStatus.SENDING, claimed_by=token, claimed_at=now)
-        )
-    db.session.commit()
-    mine = select(OutboxMessage.id).where(
-        OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING
-    )
-    return list(db.session.scalars(mine.order_by(OutboxMessage.id)))
+    # The row's own id, the same on every retry: mail clients drop a copy resent after
+    # a crash, and no other message anywhere has it.
+    email.msgId = message.message_id
+    return email
 
 
 def _deliver(
-    message_id: int,
+    row_id: int,
     token: str,
     connection: Connection,
     now: datetime,
@@ -109,61 +114,58 @@ def _deliver(
     policy: Policy,
     outcome: Outcome,
 ) -> None:
-    message = db.session.get(OutboxMessage, message_id)
+    message = db.session.get(OutboxMessage, row_id)
     assert message is not None
-    recipient = message.recipient
-    with force_locale(recipient.locale):
-        content = compose(message, today, policy)
-        if content is None:
-            _release(message_id, token, OutboxStatus.CANCELLED)
-            outcome.cancelled += 1
-            return
-        link = external_url(message.link)
-        context = {
-            "recipient": recipient,
-            "content": content,
-            "link": link,
-            "settings_link": external_url("/notifications/settings"),
-        }
-        email = Message(
-            subject=content.subject,
-            recipients=[recipient.email],
-            body=render_template("email/message.txt", **context),
-            html=render_template("email/message.html", **context),
-        )
-        # A stable id lets mail clients drop a copy resent after a crash.
-        email.msgId = f"<outbox-{message.id}@certtrack>"
+    try:
+        email = _email(message, today, policy)
+    except Exception as error:  # bad data or a bug in one message; trying again cannot help
+        db.session.rollback()
+        current_app.logger.exception("outbox message %s could not be composed", row_id)
+        _fail(row_id, token, f"Could not compose the message: {_described(error)}", outcome)
+        return
+    if email is None:
+        _release(row_id, token, OutboxStatus.CANCELLED)
+        outcome.cancelled += 1
+        return
     try:
         connection.send(email)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _text in error.recipients.values()]
         if all(code >= 500 for code in codes):
-            _fail(message_id, token, f"Address refused: {error.recipients}", outcome)
+            _fail(row_id, token, f"Address refused: {error.recipients}", outcome)
         else:
-            _retry(message_id, token, now, f"Address deferred: {error.recipients}", outcome)
+            _retry(row_id, token, now, f"Address deferred: {error.recipients}", outcome)
     except smtplib.SMTPResponseException as error:
         reply = f"{error.smtp_code} {error.smtp_error!r}"
         if error.smtp_code >= 500:
-            _fail(message_id, token, f"Refused: {reply}", outcome)
+            _fail(row_id, token, f"Refused: {reply}", outcome)
         else:
-            _retry(message_id, token, now, f"Deferred: {reply}", outcome)
+            _retry(row_id, token, now, f"Deferred: {reply}", outcome)
     except (OSError, smtplib.SMTPException) as error:
-        _retry(message_id, token, now, f"Sending failed: {error}", outcome)
+        _retry(row_id, token, now, f"Sending failed: {error}", outcome)
+    except Exception as error:  # a header Flask-Mail refuses, ...: the message itself is bad
+        current_app.logger.exception("outbox message %s could not be sent", row_id)
+        _fail(row_id, token, f"Could not send the message: {_described(error)}", outcome)
     else:
-        _release(message_id, token, OutboxStatus.SENT, sent_at=now)
+        _release(row_id, token, OutboxStatus.SENT, sent_at=now)
         outcome.sent += 1
 
 
-def _retry(message_id: int, token: str, now: datetime, error: str, outcome: Outcome) -> None:
-    message = db.session.get(OutboxMessage, message_id)
+def _described(error: Exception) -> str:
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _retry(row_id: int, token: str, now: datetime, error: str, outcome: Outcome) -> None:
+    message = db.session.get(OutboxMessage, row_id)
     assert message is not None
     attempts = message.attempts + 1
     if attempts >= int(current_app.config["OUTBOX_MAX_ATTEMPTS"]):
-        _fail(message_id, token, error, outcome, attempts=attempts)
+        _fail(row_id, token, error, outcome, attempts=attempts)
         return
     delay = min(timedelta(minutes=2**attempts), MAX_BACKOFF)
     _release(
-        message_id,
+        row_id,
         token,
         OutboxStatus.PENDING,
         attempts=attempts,
@@ -173,16 +175,16 @@ def _retry(message_id: int, token: str, now: datetime, error: str, outcome: Outc
     outcome.retried += 1
 
 
-def _fail(message_id: int, token: str, error: str, outcome: Outcome, **values: object) -> None:
-    _release(message_id, token, OutboxStatus.FAILED, last_error=error, **values)
+def _fail(row_id: int, token: str, error: str, outcome: Outcome, **values: object) -> None:
+    _release(row_id, token, OutboxStatus.FAILED, last_error=error, **values)
     outcome.failed += 1
 
 
-def _release(message_id: int, token: str, status: OutboxStatus, **values: object) -> None:
+def _release(row_id: int, token: str, status: OutboxStatus, **values: object) -> None:
     """Record an outcome and give the claim up, only while the claim is still ours."""
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == token)
+        .where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == token)
         .values(status=status, claimed_by=None, claimed_at=None, **values)
     )
     db.session.commit()

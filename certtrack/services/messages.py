@@ -4,6 +4,7 @@ A composer returns None when the message's reason no longer holds (the label was
 renewed, the recommendation done, the report delivered, ...): the dispatcher then cancels
 the message instead of sending it."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -35,6 +36,10 @@ OPT_OUTS = {
     "recommendation_due": "wants_recommendation_reminders",
     "recommendation_overdue": "wants_recommendation_reminders",
 }
+
+
+# Control characters (Cc) and the Unicode line and paragraph separators.
+UNFIT_FOR_HEADERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 @dataclass
@@ -347,4 +352,13 @@ def compose(message: OutboxMessage, today: date, policy: Policy) -> Content | No
         return None
     if not message.recipient.active:
         return None
-    return COMPOSERS[message.kind](message, today, policy)
+    content = COMPOSERS[message.kind](message, today, policy)
+    if content is not None:
+        content.subject = header_text(content.subject)
+    return content
+
+
+def header_text(text: str) -> str:
+    """`text` fit for a mail header: subjects are built from names people typed, and a
+    line break there would end the header (or start a forged one)."""
+    return UNFIT_FOR_HEADERS.sub(" ", text)

@@ -3,9 +3,11 @@
 Rows are inserted "if absent" on their unique key in one statement, so deciding the same
 message twice, late, or in two processes at once still leaves exactly one row."""
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from email.utils import parseaddr
 from typing import Any, cast
 
 from flask import current_app
@@ -44,6 +46,7 @@ def write(drafts: Sequence[Draft], now: datetime | None = None) -> int:
             "attempts": 0,
             "next_attempt_at": now,
             "created_at": now,
+            "message_id": new_message_id(),
         }
         for draft in drafts
     ]
@@ -74,3 +77,16 @@ def enqueue(
 def external_url(path: str) -> str:
     """An absolute link for an email: the scheduler has no request to take a host from."""
     return current_app.config["CERTTRACK_BASE_URL"].rstrip("/") + path
+
+
+def new_message_id() -> str:
+    """A Message-ID no other message anywhere has (mail clients and archives drop
+    duplicates by it), under the domain the messages are sent from."""
+    return f"<{uuid.uuid4().hex}@{sending_domain()}>"
+
+
+def sending_domain() -> str:
+    """The domain of MAIL_DEFAULT_SENDER (a string or Flask-Mail's (name, address))."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    address = sender[1] if isinstance(sender, tuple) else parseaddr(sender or "")[1]
+    return address.rpartition("@")[2] or "localhost"

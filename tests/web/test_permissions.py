@@ -93,6 +93,9 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("POST", "notifications.settings", "/notifications/settings", only(302, *SIGNED_IN), {"wants_digest": "y"}),
         Case("GET", "notifications.failed", "/notifications/failed", only(200, *STAFF)),
         Case("POST", "notifications.retry", "/notifications/failed/999999/retry", only(404, *STAFF)),
+        # The signed token is the only proof (no sign-in, no CSRF): a forged one is refused.
+        Case("GET", "notifications.unsubscribe_page", "/notifications/unsubscribe/forged", everyone(404)),
+        Case("POST", "notifications.unsubscribe_now", "/notifications/unsubscribe/forged", everyone(404), {"List-Unsubscribe": "One-Click"}),
         Case("GET", "clusters.invite_manager", f"/clusters/{area}/invite", only(200, "admin", "coord")),
         Case("POST", "clusters.invite_manager", f"/clusters/{area}/invite", only(422, "admin", "coord")),
         Case("POST", "admin.reinvite", f"/admin/users/{ids['user']}/invite", only(302, "admin")),
