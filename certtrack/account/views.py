@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 from certtrack.account.forms import PasswordForm, ProfileForm
 from certtrack.i18n import LOCALES
 from certtrack.models.base import utcnow
+from certtrack.safe_redirect import back
 from certtrack.services.outbox import external_url
 from certtrack.services.tokens import (
     api_tokens,
@@ -70,8 +71,7 @@ def switch_locale() -> Response:
         if current_user.is_authenticated:
             user = actor()
             update_profile(user, name=user.name, locale=locale)
-    target = request.referrer or url_for("main.index")
-    return redirect(target if target.startswith(request.host_url) else url_for("main.index"))
+    return redirect(back(url_for("main.index")))
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -7,6 +5,7 @@ from werkzeug.wrappers import Response
 
 from certtrack.auth.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from certtrack.models.base import utcnow
+from certtrack.safe_redirect import local_path
 from certtrack.services import throttle
 from certtrack.services.account_links import user_for_token
 from certtrack.services.invitations import request_password_reset
@@ -34,7 +33,7 @@ def login() -> str | Response | tuple[str, int]:
             throttle.clear((form.email.data or "").strip().lower())
             record_sign_in(user, now)
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_path(request.args.get("next"), url_for("dashboard.home")))
         form.password.errors.append(_("Wrong email or password."))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -44,13 +43,6 @@ def logout() -> Response:
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.index"))
-
-
-def _safe_next(target: str | None) -> str:
-    """Only local paths: never redirect a signed-in user to another site."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
-        return target
-    return url_for("dashboard.home")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
