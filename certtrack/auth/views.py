@@ -30,7 +30,6 @@ def login() -> str | Response | tuple[str, int]:
             form.password.errors.append(str(locked))
             return render_template("auth/login.html", form=form), 429
         if user is not None:
-            throttle.clear((form.email.data or "").strip().lower())
             record_sign_in(user, now)
             login_user(user, remember=form.remember.data)
             return redirect(local_path(request.args.get("next"), url_for("dashboard.home")))

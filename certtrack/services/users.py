@@ -1,7 +1,9 @@
 """Accounts: creation with role-specific membership, and passwords."""
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -79,26 +81,38 @@ def find_by_email(email: str) -> User | None:
 
 
 def check_credentials(email: str, password: str, ip: str, now: datetime) -> User | None:
-    """The active account that `email` and `password` open, or None; each failure counts
-    towards the sign-in throttle, and SignInLocked is raised while it holds."""
+    """The active account that `email` and `password` open, or None. The attempt counts
+    towards the sign-in throttle before the password is checked (SignInLocked is raised
+    while it holds) and is given back on success. Every attempt verifies one hash, a
+    dummy one without an account, so the time taken does not tell who has one."""
     email = email.strip().lower()
-    if throttle.locked(email, ip, now):
-        raise throttle.SignInLocked(
-            _("Too many failed attempts. Please wait a few minutes and try again.")
-        )
+    throttle.reserve(email, ip, now)
     user = find_by_email(email)
-    if user is None or not user.active or not verify_password(user, password):
-        throttle.record_failure(email, ip, now)
+    usable = user if user is not None and user.active else None
+    verified = verify_password(usable, password)  # always one hash, whoever asks
+    if usable is None or not verified:
         return None
-    return user
+    throttle.release(email, ip, now)
+    return usable
 
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def verify_password(user: User, password: str) -> bool:
-    return user.password_hash is not None and check_password_hash(user.password_hash, password)
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether `password` is the user's. Without a user or a password on the account a
+    dummy hash of the same method is verified, so that the answer takes as long."""
+    stored = user.password_hash if user is not None else None
+    if stored is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return False
+    return check_password_hash(stored, password)
 
 
 def set_password(user: User, password: str) -> None:
