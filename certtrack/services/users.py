@@ -14,7 +14,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from certtrack.extensions import db
 from certtrack.i18n import LOCALES
 from certtrack.models import Agency, Cluster, Role, User
-from certtrack.services import throttle
+from certtrack.models.base import utcnow
+from certtrack.services import sessions, throttle, tokens
 from certtrack.services.transaction import committed
 from certtrack.workflow.errors import InvalidParams
 
@@ -115,14 +116,20 @@ def verify_password(user: User | None, password: str) -> bool:
     return check_password_hash(stored, password)
 
 
-def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidParams(
-            _("The password is too short."),
-            {"password": _("At least %(n)s characters.", n=MIN_PASSWORD)},
-        )
+def set_password(user: User, password: str, now: datetime | None = None) -> None:
+    """A password chosen from a reset or invitation link: every session and API token
+    of the account ends, whoever held them."""
+    _check_length(password, "password", _("The password is too short."))
+    now = now or utcnow()
     with committed():
         user.password_hash = hash_password(password)
+        sessions.end_sessions(user, now)
+        tokens.revoke_all_api_tokens(user, now)
+
+
+def _check_length(password: str, field: str, message: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidParams(message, {field: _("At least %(n)s characters.", n=MIN_PASSWORD)})
 
 
 def record_sign_in(user: User, now: datetime) -> None:
@@ -144,18 +151,29 @@ def update_profile(user: User, *, name: str, locale: str) -> None:
         user.locale = locale
 
 
-def change_password(user: User, *, current: str, new: str) -> None:
-    """Needs the current password; the new one follows the usual length rule."""
+def change_password(
+    user: User,
+    *,
+    current: str,
+    new: str,
+    session_id: int,
+    keep_api_tokens: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Needs the current password; the new one follows the usual length rule. Every
+    other session of the user ends (`session_id` is the one asking), and every API token
+    unless the user chose to keep them."""
     if not verify_password(user, current):
         raise InvalidParams(
             _("The password was not changed."), {"current": _("This is not your password.")}
         )
-    if len(new) < MIN_PASSWORD:
-        raise InvalidParams(
-            _("The password was not changed."),
-            {"new": _("At least %(n)s characters.", n=MIN_PASSWORD)},
-        )
-    set_password(user, new)
+    _check_length(new, "new", _("The password was not changed."))
+    now = now or utcnow()
+    with committed():
+        user.password_hash = hash_password(new)
+        sessions.end_sessions(user, now, keep=session_id)
+        if not keep_api_tokens:
+            tokens.revoke_all_api_tokens(user, now)
 
 
 def _membership_problems(
