@@ -65,6 +65,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "certtrack <noreply@certtrack.example>"
     )
+    # Sign-in sessions (services.sessions): "remember me" lasts this many days, cookie
+    # and server-side session alike; otherwise a session ends after this many idle hours.
+    CERTTRACK_REMEMBER_DAYS = int(os.environ.get("CERTTRACK_REMEMBER_DAYS", "30"))
+    CERTTRACK_SESSION_IDLE_HOURS = int(os.environ.get("CERTTRACK_SESSION_IDLE_HOURS", "12"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -27,7 +27,10 @@ from certtrack.recommendations import bp as recommendations_bp
 from certtrack.reviews import bp as reviews_bp
 from certtrack.routing import IdConverter
 from certtrack.secret_key import ensure_secret_key
-from certtrack.services import notices  # noqa: F401  (connects the workflow notices)
+from certtrack.services import (
+    notices,  # noqa: F401  (connects the workflow notices)
+    sessions,
+)
 from certtrack.web import register_template_helpers
 from config import CONFIGS
 
@@ -76,10 +79,16 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     app.jinja_env.globals.update(LOCALES=i18n.LOCALES, get_locale=get_locale)
 
+    # The cookies carry a server-side session's secret, not the user id (services.sessions).
+    login_manager.id_attribute = "get_session_token"
+
     @login_manager.user_loader
-    def load_user(user_id: str) -> models.User | None:
-        user = db.session.get(models.User, int(user_id))
-        return user if user is not None and user.active else None
+    def load_user(secret: str) -> models.User | None:
+        found = sessions.find(secret)
+        if found is None:
+            return None
+        g.user_session = found
+        return found.user
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from certtrack.extensions import db
+from certtrack.safe_redirect import back
 from certtrack.workflow.errors import WorkflowError
 
 API_PREFIX = "/api/"
@@ -31,7 +32,7 @@ def register_error_handlers(app: Flask) -> None:
             # A refused step: say why, back on the page it came from.
             details = [m for m in error.fields.values() if m not in error.message]
             flash(" ".join([error.message, *details]), "danger")
-            return redirect(request.referrer or url_for("main.index"))
+            return redirect(back(url_for("main.index")))
         return render_template(
             "errors/error.html", status=error.status, message=error.message
         ), error.status

@@ -1,12 +1,13 @@
 """Small helpers shared by the web blueprints."""
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, g, redirect, request
 from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_decimal
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
@@ -15,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from certtrack import vocabulary
 from certtrack.extensions import db
-from certtrack.models import MemberType, Role, User
+from certtrack.models import MemberType, Role, User, UserSession
 from certtrack.workflow.errors import InvalidParams
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,6 +44,14 @@ def actor() -> User:
     return current_user._get_current_object()
 
 
+def current_session() -> UserSession:
+    """The server-side session the signed-in user's request came with."""
+    if not current_user.is_authenticated:
+        abort(401)
+    session: UserSession = g.user_session
+    return session
+
+
 def paginate(query: Select[Any]) -> Pagination:
     """The page of `query` that the `page` argument asks for; a bad number shows the first."""
     raw = request.args.get("page", "1")
@@ -54,6 +63,11 @@ def format_date(value: date | None, style: str = "medium") -> str:
     return babel_format_date(value, style) if value else ""
 
 
+def format_datetime(value: datetime | None) -> str:
+    """A stored (naive UTC) moment in the configured time zone."""
+    return babel_format_datetime(value, "short") if value else ""
+
+
 def format_month(value: date | None) -> str:
     return babel_format_date(value, "MMMM y") if value else ""
 
@@ -61,6 +75,7 @@ def format_month(value: date | None) -> str:
 def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["label"] = vocabulary.name
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from certtrack.i18n import LOCALES
@@ -19,4 +19,7 @@ class PasswordForm(FlaskForm):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("new", message=_l("The passwords differ."))],
     )
+    # A new password signs out every other device and retires the API tokens, unless
+    # the user keeps the tokens (a program's token is not a stolen browser).
+    keep_api_tokens = BooleanField(_l("Keep my API tokens working"))
     submit = SubmitField(_l("Change the password"))

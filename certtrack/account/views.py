@@ -7,6 +7,8 @@ from werkzeug.wrappers import Response
 from certtrack.account.forms import PasswordForm, ProfileForm
 from certtrack.i18n import LOCALES
 from certtrack.models.base import utcnow
+from certtrack.safe_redirect import back
+from certtrack.services import sessions
 from certtrack.services.outbox import external_url
 from certtrack.services.tokens import (
     api_tokens,
@@ -17,7 +19,7 @@ from certtrack.services.tokens import (
     revoke_calendar_feed,
 )
 from certtrack.services.users import change_password, update_profile
-from certtrack.web import actor, form_status, save_form
+from certtrack.web import actor, current_session, form_status, save_form
 from certtrack.workflow.errors import InvalidParams
 
 bp = Blueprint("account", __name__)
@@ -39,7 +41,31 @@ def profile() -> str | Response | tuple[str, int]:
             )
         if done:
             return done
-    return render_template("account/profile.html", form=form), form_status(form)
+    page = render_template(
+        "account/profile.html",
+        form=form,
+        sessions=sessions.active_sessions(user),
+        this_session=current_session().id,
+    )
+    return page, form_status(form)
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int) -> Response:
+    """Sign another device out; this one signs out with the button in the menu."""
+    if session_id == current_session().id or not sessions.end(actor(), session_id):
+        abort(404)
+    flash(_("That session is ended."), "success")
+    return redirect(url_for("account.profile"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions() -> Response:
+    sessions.end_others(actor(), keep=current_session().id)
+    flash(_("Every other session is ended."), "success")
+    return redirect(url_for("account.profile"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -50,9 +76,13 @@ def password() -> str | Response | tuple[str, int]:
         done = save_form(
             form,
             lambda: change_password(
-                actor(), current=form.current.data or "", new=form.new.data or ""
+                actor(),
+                current=form.current.data or "",
+                new=form.new.data or "",
+                session_id=current_session().id,
+                keep_api_tokens=bool(form.keep_api_tokens.data),
             ),
-            _("Your password is changed."),
+            _("Your password is changed; every other session is ended."),
             url_for("account.profile"),
         )
         if done:
@@ -70,8 +100,7 @@ def switch_locale() -> Response:
         if current_user.is_authenticated:
             user = actor()
             update_profile(user, name=user.name, locale=locale)
-    target = request.referrer or url_for("main.index")
-    return redirect(target if target.startswith(request.host_url) else url_for("main.index"))
+    return redirect(back(url_for("main.index")))
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from certtrack.models import (
     State,
     User,
 )
+from certtrack.safe_redirect import back
 from certtrack.services import access, applications, path, portfolio
 from certtrack.services.benchmarking import set_improvement_areas
 from certtrack.web import actor, apply_errors, form_status, roles_required, save_form
@@ -115,9 +116,7 @@ def fire(application_id: int, event: str) -> Response:
     flash(_("Done: %(step)s.", step=vocabulary.name(event)), "success")
     if event in ("renew", "upgrade") and application.next is not None:
         return redirect(url_for("applications.detail", application_id=application.next.id))
-    return redirect(
-        request.referrer or url_for("applications.detail", application_id=application.id)
-    )
+    return redirect(back(url_for("applications.detail", application_id=application.id)))
 
 
 def _version(raw: object) -> int | None:

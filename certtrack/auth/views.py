@@ -1,17 +1,17 @@
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from certtrack.auth.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from certtrack.models import User
 from certtrack.models.base import utcnow
-from certtrack.services import throttle
+from certtrack.safe_redirect import local_path
+from certtrack.services import sessions, throttle
 from certtrack.services.account_links import user_for_token
 from certtrack.services.invitations import request_password_reset
 from certtrack.services.users import check_credentials, record_sign_in, set_password
-from certtrack.web import form_status
+from certtrack.web import actor, current_session, form_status
 
 bp = Blueprint("auth", __name__)
 
@@ -31,26 +31,29 @@ def login() -> str | Response | tuple[str, int]:
             form.password.errors.append(str(locked))
             return render_template("auth/login.html", form=form), 429
         if user is not None:
-            throttle.clear((form.email.data or "").strip().lower())
             record_sign_in(user, now)
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            _start_session(user, remember=bool(form.remember.data))
+            return redirect(local_path(request.args.get("next"), url_for("dashboard.home")))
         form.password.errors.append(_("Wrong email or password."))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")
 def logout() -> Response:
+    """Ends the session on the server too: copies of its cookies stop working."""
+    if current_user.is_authenticated:
+        sessions.end(actor(), current_session().id)
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.index"))
 
 
-def _safe_next(target: str | None) -> str:
-    """Only local paths: never redirect a signed-in user to another site."""
-    if target and target.startswith("/") and not urlsplit(target).netloc and "\\" not in target:
-        return target
-    return url_for("dashboard.home")
+def _start_session(user: User, remember: bool = False) -> None:
+    """A new server-side session, and Flask-Login's cookies carrying its secret."""
+    g.user_session = sessions.start(
+        user, remember=remember, user_agent=request.user_agent.string, ip=request.remote_addr
+    )
+    login_user(user, remember=remember, duration=sessions.remembered_lifetime())
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -83,7 +86,7 @@ def _set_password(token: str, purpose: str, done: str) -> str | Response | tuple
     if form.validate_on_submit():
         set_password(user, form.password.data or "")
         throttle.clear(user.email)
-        login_user(user)
+        _start_session(user)
         flash(done, "success")
         return redirect(url_for("dashboard.home"))
     page = render_template("auth/set_password.html", form=form, user=user, purpose=purpose)

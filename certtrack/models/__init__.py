@@ -25,6 +25,7 @@ from certtrack.models.report import ProgressNote, Recommendation, Report
 from certtrack.models.setting import Setting
 from certtrack.models.token import ApiToken, CalendarFeed
 from certtrack.models.user import User, consultant_conflict
+from certtrack.models.user_session import UserSession
 
 __all__ = [
     "CLOSED_STATES",
@@ -57,5 +58,6 @@ __all__ = [
     "Setting",
     "State",
     "User",
+    "UserSession",
     "consultant_conflict",
 ]

@@ -57,9 +57,20 @@ class User(UserMixin, Base):
     cluster: Mapped["Cluster | None"] = relationship(back_populates="managers")
     conflicts: Mapped[list["Cluster"]] = relationship(secondary=consultant_conflict)
 
+    if TYPE_CHECKING:
+        # Not a column: the secret of the sign-in session being started, set by
+        # services.sessions.start (declared for type checkers only, so the ORM ignores it).
+        session_token: str
+
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_session_token(self) -> str:
+        """What Flask-Login keeps in the session and remember cookies instead of the id
+        (login_manager.id_attribute): the secret of a server-side session, so that ending
+        the session ends every cookie made from it. Unset unless a session was started."""
+        return self.session_token
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

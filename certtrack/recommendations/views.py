@@ -4,6 +4,7 @@ from werkzeug.wrappers import Response
 
 from certtrack.clock import local_today
 from certtrack.models import Role
+from certtrack.safe_redirect import back
 from certtrack.services import access
 from certtrack.services.recommendations import update_recommendation
 from certtrack.web import actor, roles_required
@@ -30,6 +31,4 @@ def update(recommendation_id: int) -> Response:
     )
     flash(_("The recommendation is updated."), "success")
     target = url_for("clusters.detail", cluster_id=application.cluster_id)
-    return redirect(
-        f"{request.referrer or target}".split("#")[0] + f"#recommendation-{recommendation.id}"
-    )
+    return redirect(back(target) + f"#recommendation-{recommendation.id}")

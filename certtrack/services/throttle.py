@@ -1,10 +1,18 @@
 """Slowing down password guessing: too many failed sign-ins for one address, or from one
-network address, within a window lock further attempts until the window has passed."""
+network address, within a window lock further attempts until the window has passed.
+
+An attempt is counted (reserved) before its password is checked, by a conditional UPDATE
+that only succeeds while the counter is under the limit; concurrent requests wait for
+each other on the counter's row (PostgreSQL) or the database's write lock (SQLite), so
+however many arrive at once, no more than the limit are ever checked. A successful
+sign-in gives its attempt back."""
 
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from certtrack.extensions import db
 from certtrack.models import LoginAttempt
@@ -15,36 +23,81 @@ class SignInLocked(Exception):
     """Too many recent failures for this address or from this client."""
 
 
-def _limits() -> tuple[int, int, timedelta]:
+def _window() -> timedelta:
+    return timedelta(minutes=int(current_app.config.get("LOGIN_WINDOW_MINUTES", 15)))
+
+
+def _counters(email: str, ip: str) -> list[tuple[str, int]]:
+    """The counters an attempt takes, always in this order (so that concurrent
+    transactions lock rows in the same order and cannot deadlock), with their limits."""
     config = current_app.config
-    return (
-        int(config.get("LOGIN_MAX_FAILURES_PER_EMAIL", 5)),
-        int(config.get("LOGIN_MAX_FAILURES_PER_IP", 20)),
-        timedelta(minutes=int(config.get("LOGIN_WINDOW_MINUTES", 15))),
-    )
+    return [
+        (f"email:{email[:254]}", int(config.get("LOGIN_MAX_FAILURES_PER_EMAIL", 5))),
+        (f"ip:{ip[:45]}", int(config.get("LOGIN_MAX_FAILURES_PER_IP", 20))),
+    ]
 
 
-def locked(email: str, ip: str, now: datetime) -> bool:
-    """Whether sign-in is locked for this address or this client right now."""
-    per_email, per_ip, window = _limits()
-    since = now - window
-    by_email, by_ip = db.session.execute(
-        select(
-            func.count().filter(LoginAttempt.email == email),
-            func.count().filter(LoginAttempt.ip == ip),
-        ).where(LoginAttempt.at > since, or_(LoginAttempt.email == email, LoginAttempt.ip == ip))
-    ).one()
-    return int(by_email) >= per_email or int(by_ip) >= per_ip
-
-
-def record_failure(email: str, ip: str, now: datetime) -> None:
-    _per_email, _per_ip, window = _limits()
+def reserve(email: str, ip: str, now: datetime) -> None:
+    """Count an attempt for `email` from `ip` before its password is checked; raises
+    SignInLocked (and counts nothing) while either counter is at its limit."""
+    cutoff = now - _window()
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     with committed():
-        db.session.add(LoginAttempt(email=email[:254], ip=ip[:45], at=now))
-        # Keep the table small: older attempts no longer count.
-        db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - 2 * window))
+        for key, limit in _counters(email, ip):
+            db.session.execute(
+                insert(LoginAttempt)
+                .values(key=key, failures=0, window_started_at=now)
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            expired = LoginAttempt.window_started_at <= cutoff
+            taken = db.session.execute(
+                update(LoginAttempt)
+                .where(LoginAttempt.key == key, expired | (LoginAttempt.failures < limit))
+                .values(
+                    failures=case((expired, 1), else_=LoginAttempt.failures + 1),
+                    window_started_at=case((expired, now), else_=LoginAttempt.window_started_at),
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if not taken.rowcount:  # type: ignore[attr-defined]
+                db.session.rollback()  # the other counter's reservation too
+                raise SignInLocked(
+                    _("Too many failed attempts. Please wait a few minutes and try again.")
+                )
+
+
+def release(email: str, ip: str, now: datetime) -> None:
+    """A successful sign-in: the address starts afresh and the client gets its attempt
+    back. Counters whose window is long over are forgotten."""
+    (email_key, _limit), (ip_key, _ip_limit) = _counters(email, ip)
+    with committed():
+        db.session.execute(
+            update(LoginAttempt).where(LoginAttempt.key == email_key).values(failures=0)
+        )
+        db.session.execute(
+            update(LoginAttempt)
+            .where(LoginAttempt.key == ip_key, LoginAttempt.failures > 0)
+            .values(failures=LoginAttempt.failures - 1)
+        )
+    _forget_old(now)
 
 
 def clear(email: str) -> None:
+    """The address starts afresh (its owner just proved who they are)."""
+    (email_key, _limit), _ip = _counters(email, "")
     with committed():
-        db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+        db.session.execute(
+            update(LoginAttempt).where(LoginAttempt.key == email_key).values(failures=0)
+        )
+
+
+def _forget_old(now: datetime) -> None:
+    # Rows another request holds are skipped, not waited for: housekeeping never blocks
+    # (nor deadlocks with) a sign-in.
+    old = (
+        select(LoginAttempt.id)
+        .where(LoginAttempt.window_started_at < now - 2 * _window())
+        .with_for_update(skip_locked=True)
+    )
+    with committed():
+        db.session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(old)))

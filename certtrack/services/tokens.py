@@ -76,6 +76,16 @@ def revoke_api_token(user: User, token_id: int, now: datetime | None = None) -> 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def revoke_all_api_tokens(user: User, now: datetime) -> None:
+    """Revoke every live token of the user, inside the caller's transaction (a new
+    password ends them)."""
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
 def api_tokens(user: User) -> list[ApiToken]:
     query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
     return list(db.session.scalars(query))

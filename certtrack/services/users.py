@@ -1,7 +1,9 @@
 """Accounts: creation with role-specific membership, and passwords."""
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -12,7 +14,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from certtrack.extensions import db
 from certtrack.i18n import LOCALES
 from certtrack.models import Agency, Cluster, Role, User
-from certtrack.services import throttle
+from certtrack.models.base import utcnow
+from certtrack.services import sessions, throttle, tokens
 from certtrack.services.transaction import committed
 from certtrack.workflow.errors import InvalidParams
 
@@ -79,36 +82,54 @@ def find_by_email(email: str) -> User | None:
 
 
 def check_credentials(email: str, password: str, ip: str, now: datetime) -> User | None:
-    """The active account that `email` and `password` open, or None; each failure counts
-    towards the sign-in throttle, and SignInLocked is raised while it holds."""
+    """The active account that `email` and `password` open, or None. The attempt counts
+    towards the sign-in throttle before the password is checked (SignInLocked is raised
+    while it holds) and is given back on success. Every attempt verifies one hash, a
+    dummy one without an account, so the time taken does not tell who has one."""
     email = email.strip().lower()
-    if throttle.locked(email, ip, now):
-        raise throttle.SignInLocked(
-            _("Too many failed attempts. Please wait a few minutes and try again.")
-        )
+    throttle.reserve(email, ip, now)
     user = find_by_email(email)
-    if user is None or not user.active or not verify_password(user, password):
-        throttle.record_failure(email, ip, now)
+    usable = user if user is not None and user.active else None
+    verified = verify_password(usable, password)  # always one hash, whoever asks
+    if usable is None or not verified:
         return None
-    return user
+    throttle.release(email, ip, now)
+    return usable
 
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def verify_password(user: User, password: str) -> bool:
-    return user.password_hash is not None and check_password_hash(user.password_hash, password)
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
-def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidParams(
-            _("The password is too short."),
-            {"password": _("At least %(n)s characters.", n=MIN_PASSWORD)},
-        )
+def verify_password(user: User | None, password: str) -> bool:
+    """Whether `password` is the user's. Without a user or a password on the account a
+    dummy hash of the same method is verified, so that the answer takes as long."""
+    stored = user.password_hash if user is not None else None
+    if stored is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return False
+    return check_password_hash(stored, password)
+
+
+def set_password(user: User, password: str, now: datetime | None = None) -> None:
+    """A password chosen from a reset or invitation link: every session and API token
+    of the account ends, whoever held them."""
+    _check_length(password, "password", _("The password is too short."))
+    now = now or utcnow()
     with committed():
         user.password_hash = hash_password(password)
+        sessions.end_sessions(user, now)
+        tokens.revoke_all_api_tokens(user, now)
+
+
+def _check_length(password: str, field: str, message: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidParams(message, {field: _("At least %(n)s characters.", n=MIN_PASSWORD)})
 
 
 def record_sign_in(user: User, now: datetime) -> None:
@@ -130,18 +151,29 @@ def update_profile(user: User, *, name: str, locale: str) -> None:
         user.locale = locale
 
 
-def change_password(user: User, *, current: str, new: str) -> None:
-    """Needs the current password; the new one follows the usual length rule."""
+def change_password(
+    user: User,
+    *,
+    current: str,
+    new: str,
+    session_id: int,
+    keep_api_tokens: bool = False,
+    now: datetime | None = None,
+) -> None:
+    """Needs the current password; the new one follows the usual length rule. Every
+    other session of the user ends (`session_id` is the one asking), and every API token
+    unless the user chose to keep them."""
     if not verify_password(user, current):
         raise InvalidParams(
             _("The password was not changed."), {"current": _("This is not your password.")}
         )
-    if len(new) < MIN_PASSWORD:
-        raise InvalidParams(
-            _("The password was not changed."),
-            {"new": _("At least %(n)s characters.", n=MIN_PASSWORD)},
-        )
-    set_password(user, new)
+    _check_length(new, "new", _("The password was not changed."))
+    now = now or utcnow()
+    with committed():
+        user.password_hash = hash_password(new)
+        sessions.end_sessions(user, now, keep=session_id)
+        if not keep_api_tokens:
+            tokens.revoke_all_api_tokens(user, now)
 
 
 def _membership_problems(

@@ -102,6 +102,8 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("GET", "account.tokens", "/account/tokens", only(200, *SIGNED_IN)),
         Case("POST", "account.tokens", "/account/tokens", only(422, *SIGNED_IN), {"name": ""}),
         Case("POST", "account.revoke_token", "/account/tokens/999999/revoke", only(404, *SIGNED_IN)),
+        Case("POST", "account.end_session", "/account/sessions/999999/end", only(404, *SIGNED_IN)),
+        Case("POST", "account.end_other_sessions", "/account/sessions/end-others", only(302, *SIGNED_IN)),
         Case("GET", "account.calendar", "/account/calendar", only(200, *SIGNED_IN)),
         Case("POST", "account.calendar", "/account/calendar", only(200, *SIGNED_IN)),
         Case("POST", "account.revoke_calendar", "/account/calendar/revoke", only(302, *SIGNED_IN)),
