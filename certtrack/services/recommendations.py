@@ -13,7 +13,9 @@ from certtrack.workflow.errors import InvalidParams
 from certtrack.workflow.types import Thing
 
 # Where the cluster works on its recommendations (the reminders follow them there).
-FOLLOW_UP_STATES = tuple(state for state, rules in PERMISSIONS.items() if rules[Thing.RECOMMENDATIONS])
+FOLLOW_UP_STATES = tuple(
+    state for state, rules in PERMISSIONS.items() if rules[Thing.RECOMMENDATIONS]
+)
 MAX_TEXT = 10000
 
 

@@ -59,9 +59,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         params=(REASON,),
         display_name=_l("Return for changes"),
         audience=("managers",),
-        notice_subject=_l(
-            "The %(level)s application of %(cluster)s was returned for changes"
-        ),
+        notice_subject=_l("The %(level)s application of %(cluster)s was returned for changes"),
         style="danger",
     ),
     _t(
@@ -217,9 +215,13 @@ def make_permissions(**edit: set[str]) -> Permissions:
 
 
 # Documents and the thread have no pages yet; whatever comes uses these rules.
-_OPEN = {"profile": KEEPERS, "documents": PARTICIPANTS, "thread": PARTICIPANTS}
-_CLOSED = {"profile": KEEPERS, "documents": set(), "thread": set()}
-_NO_WORK = {"benchmarking": set(), "improvement_areas": set(), "recommendations": set()}
+_OPEN: dict[str, set[str]] = {"profile": KEEPERS, "documents": PARTICIPANTS, "thread": PARTICIPANTS}
+_CLOSED: dict[str, set[str]] = {"profile": KEEPERS, "documents": set(), "thread": set()}
+_NO_WORK: dict[str, set[str]] = {
+    "benchmarking": set(),
+    "improvement_areas": set(),
+    "recommendations": set(),
+}
 PERMISSIONS: dict[State, Permissions] = {
     S.DRAFT: make_permissions(
         **_OPEN, benchmarking=set(), improvement_areas={MANAGER}, recommendations=set()
@@ -259,7 +261,11 @@ class ThingFacts:
 
 
 def _review_closed(application: Application) -> Any:
-    return _l("The report was delivered; the review is closed.") if application.report_delivered else None
+    return (
+        _l("The report was delivered; the review is closed.")
+        if application.report_delivered
+        else None
+    )
 
 
 THINGS: dict[Thing, ThingFacts] = {
@@ -359,7 +365,9 @@ def _event_facts_problems(transitions: Sequence[Transition]) -> list[str]:
         if bool(t.audience) != bool(t.notice_subject):
             problems.append(f"{t.event} needs both a notice audience and a subject, or neither")
         problems += [
-            f"{t.event} notifies unknown audience {a}" for a in t.audience if a not in AUDIENCE_NAMES
+            f"{t.event} notifies unknown audience {a}"
+            for a in t.audience
+            if a not in AUDIENCE_NAMES
         ]
     return problems
 

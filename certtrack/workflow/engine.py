@@ -11,8 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEntry, User
 from certtrack.models.base import MAX_INTEGER, utcnow
-from certtrack.workflow.definition import COMMENT, TRANSITIONS, TRANSITIONS_BY_EVENT
 from certtrack.workflow import permissions
+from certtrack.workflow.definition import COMMENT, TRANSITIONS, TRANSITIONS_BY_EVENT
 from certtrack.workflow.errors import Conflict, GuardFailed, InvalidParams
 from certtrack.workflow.policy import Policy, load_policy
 from certtrack.workflow.types import Context, Param, Transition

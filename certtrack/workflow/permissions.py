@@ -27,7 +27,9 @@ from certtrack.workflow.types import SYSTEM, Thing, Transition
 THING_NAMES = frozenset(thing.value for thing in Thing)
 
 
-def refusal(actor: User | None, subject: Application | Cluster, action: str) -> WorkflowError | None:
+def refusal(
+    actor: User | None, subject: Application | Cluster, action: str
+) -> WorkflowError | None:
     """Why `actor` may not do `action` (an event, or a Thing to edit) to `subject` now,
     as the error to raise (403 forbidden_for_role, 409 not_allowed_in_state), or None.
 
