@@ -31,7 +31,8 @@ def refusal(
     actor: User | None, subject: Application | Cluster, action: str
 ) -> WorkflowError | None:
     """Why `actor` may not do `action` (an event, or a Thing to edit) to `subject` now,
-    as the error to raise (403 forbidden_for_role, 409 not_allowed_in_state), or None.
+    as the error to raise (403 forbidden_for_role, 409 not_allowed_in_state; 422
+    invalid_params for an unknown event), or None.
 
     An event is checked as the engine always did: the state, then the role, then the
     scope. A thing: whether the role edits it at all and the scope, then the state (so
@@ -94,10 +95,10 @@ def _edit_refusal(
         application = next((a for a in subject.applications if not a.is_closed), None)
     else:
         cluster, application = subject.cluster, subject
-    if actor is None or not actor.active:
-        return ForbiddenForRole(_("This account is deactivated.") if actor else str(facts.who))
+    if actor is not None and not actor.active:
+        return ForbiddenForRole(_("This account is deactivated."))
     editors = {role for rules in PERMISSIONS.values() for role in rules[thing]}
-    if actor.role.value not in editors:
+    if actor is None or actor.role.value not in editors:  # the system edits nothing
         return ForbiddenForRole(str(facts.who) % {"name": cluster.name})
     scope = (
         access.cluster_scope_refusal(actor, cluster)
