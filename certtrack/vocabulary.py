@@ -15,6 +15,7 @@ from certtrack.models import (
     Role,
     State,
 )
+from certtrack.workflow.definition import CREATE_EVENT_NAME, TRANSITIONS
 
 NAMES: dict[object, LazyString] = {
     Level.BRONZE: _l("Bronze"),
@@ -60,22 +61,10 @@ NAMES: dict[object, LazyString] = {
     IndicatorKind.QUALITY: _l("Quality indicators"),
 }
 
-EVENTS = {
-    "submit": _l("Submit"),
-    "return_for_changes": _l("Return for changes"),
-    "assign_consultant": _l("Assign a consultant"),
-    "reassign_consultant": _l("Reassign the consultant"),
-    "deliver_report": _l("Deliver the report"),
-    "issue_label": _l("Issue the label"),
-    "reject": _l("Reject"),
-    "withdraw": _l("Withdraw"),
-    "start_follow_up": _l("Start the follow-up"),
-    "open_renewal": _l("Renewal window opened"),
-    "lapse": _l("Label lapsed"),
-    "renew": _l("Renew"),
-    "upgrade": _l("Go for the next level"),
-    "expire": _l("Label expired"),
-    "create": _l("Application started"),
+# Each event's name lives with the event, in the workflow definition.
+EVENTS: dict[str, LazyString] = {
+    **{t.event: t.display_name for t in TRANSITIONS},
+    "create": CREATE_EVENT_NAME,
 }
 
 MESSAGE_KINDS = {

@@ -16,7 +16,9 @@ from werkzeug.wrappers import Response
 
 from certtrack import vocabulary
 from certtrack.extensions import db
-from certtrack.models import MemberType, Role, User, UserSession
+from certtrack.models import Application, Cluster, MemberType, Role, User, UserSession
+from certtrack.workflow import permissions
+from certtrack.workflow.definition import TONES
 from certtrack.workflow.errors import InvalidParams
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,12 +81,21 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
+    app.jinja_env.filters["tone"] = TONES.get
     app.jinja_env.globals.update(
         Role=Role,
+        may=may,
         area_name=vocabulary.AREAS.get,
         kind_name=lambda kind: str(vocabulary.MESSAGE_KINDS.get(kind, kind)),
         timedelta=timedelta,
     )
+
+
+def may(action: str, subject: Application | Cluster) -> bool:
+    """Templates ask the workflow's rule: may the signed-in user do `action` (an event,
+    or a thing to edit) to `subject` now?"""
+    user = current_user._get_current_object()
+    return user.is_authenticated and permissions.allows(user, subject, action)
 
 
 def apply_errors(form: Any, fields: dict[str, str], aliases: dict[str, str] | None = None) -> None:

@@ -3,10 +3,12 @@
 from dataclasses import replace
 from pathlib import Path
 
-from certtrack.models import State
+from certtrack import vocabulary
+from certtrack.models import CLOSED_STATES, Role, State
 from certtrack.workflow import TRANSITIONS, TRANSITIONS_BY_EVENT, validate_definition
+from certtrack.workflow.definition import PERMISSIONS, THINGS, make_permissions
 from certtrack.workflow.diagram import markdown, mermaid
-from certtrack.workflow.types import Param
+from certtrack.workflow.types import AUDIENCE_NAMES, Param, Thing
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "workflow.md"
 
@@ -79,6 +81,69 @@ def test_validation_finds_unreachable_and_dead_end_states():
     assert "state expired cannot be reached" in validate_definition(no_way_out)
     only_to_lapsed = [t for t in TRANSITIONS if t.event not in ("renew", "expire")]
     assert "open state lapsed has no way out" in validate_definition(only_to_lapsed)
+
+
+def test_every_event_carries_what_people_read_about_it(app):
+    with app.test_request_context():
+        for t in TRANSITIONS:
+            assert str(t.display_name) and vocabulary.name(t.event) == str(t.display_name)
+            assert set(t.audience) <= AUDIENCE_NAMES, t.event
+            assert bool(t.audience) == (t.notice_subject is not None), t.event
+            assert t.takes_reason == any(p.name == "reason" for p in t.params)
+            if t.notice_subject is not None:
+                names = {"cluster": "C", "level": "Bronze", "consultant": "X"}
+                assert str(t.notice_subject) % names
+    with_reason = {t.event for t in TRANSITIONS if t.takes_reason}
+    assert with_reason == {"return_for_changes", "reject"}
+    notified = {t.event for t in TRANSITIONS if t.audience}
+    assert notified == {
+        "submit",
+        "return_for_changes",
+        "assign_consultant",
+        "reassign_consultant",
+        "issue_label",
+        "reject",
+    }
+
+
+def test_every_thing_has_a_rule_in_every_state():
+    roles = {r.value for r in Role}
+    for state in State:
+        assert set(PERMISSIONS[state]) == set(Thing), state
+        for thing, editors in PERMISSIONS[state].items():
+            assert editors <= roles
+            if state in CLOSED_STATES and thing != Thing.PROFILE:
+                assert not editors, (state, thing)
+    assert set(THINGS) == set(Thing)
+    # Documents and the thread: everyone working on an open application.
+    for state in set(State) - CLOSED_STATES:
+        assert PERMISSIONS[state][Thing.DOCUMENTS] == roles
+        assert PERMISSIONS[state][Thing.THREAD] == roles
+
+
+def test_validation_finds_missing_event_facts_and_edit_rules():
+    submit = TRANSITIONS_BY_EVENT["submit"]
+    broken = [
+        *(t for t in TRANSITIONS if t.event != "submit"),
+        replace(submit, display_name="", audience=("auditors",)),
+        replace(TRANSITIONS_BY_EVENT["renew"], event="thread"),
+        replace(TRANSITIONS_BY_EVENT["reject"], notice_subject=None),
+    ]
+    permissions = {
+        **PERMISSIONS,
+        State.DRAFT: make_permissions(profile={"manager"}, benchmarking={"wizard"}),
+        State.EXPIRED: {**PERMISSIONS[State.EXPIRED], Thing.THREAD: frozenset({"manager"})},
+    }
+    del permissions[State.LAPSED]
+    problems = validate_definition(broken, permissions)
+    assert "submit has no display name" in problems
+    assert "submit notifies unknown audience auditors" in problems
+    assert "event thread has the name of an editable thing" in problems
+    assert "reject needs both a notice audience and a subject, or neither" in problems
+    assert "state lapsed has no edit rules" in problems
+    assert "state draft: no rule for recommendations" in problems
+    assert "state draft: benchmarking names unknown role wizard" in problems
+    assert "state expired: thread is editable in a closed state" in problems
 
 
 def test_mermaid_lists_every_transition():

@@ -1,3 +1,5 @@
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -27,6 +29,16 @@ class AreaForm(FlaskForm):
     effect = TextAreaField(_l("Expected effect"), validators=[Length(max=10000)])
 
 
-class ImprovementAreasForm(FlaskForm):
-    areas = FieldList(FormField(AreaForm), min_entries=3, max_entries=3)
-    submit = SubmitField(_l("Save the improvement areas"))
+def areas_field(count: int) -> FieldList:
+    """As many improvement areas as the scheme asks for (setting silver_improvement_areas)."""
+    return FieldList(FormField(AreaForm), min_entries=count, max_entries=count)
+
+
+def improvement_areas_form(count: int, **kwargs: Any) -> FlaskForm:
+    """The manager's form naming Silver's `count` improvement areas."""
+
+    class ImprovementAreasForm(FlaskForm):
+        areas = areas_field(count)
+        submit = SubmitField(_l("Save the improvement areas"))
+
+    return ImprovementAreasForm(**kwargs)

@@ -6,26 +6,24 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from certtrack import vocabulary
-from certtrack.applications.forms import AssignForm, ImprovementAreasForm
+from certtrack.applications.forms import AssignForm, improvement_areas_form
 from certtrack.clock import local_today
-from certtrack.models import (
-    Application,
-    Level,
-    Role,
-    State,
-    User,
-)
+from certtrack.models import Application, Level, Role, User
 from certtrack.safe_redirect import back
 from certtrack.services import access, applications, path, portfolio
 from certtrack.services.benchmarking import set_improvement_areas
 from certtrack.web import actor, apply_errors, form_status, roles_required, save_form
-from certtrack.workflow.definition import TRANSITIONS_BY_EVENT
+from certtrack.workflow import permissions
+from certtrack.workflow.definition import TRANSITIONS, TRANSITIONS_BY_EVENT
 from certtrack.workflow.engine import allowed_transitions
 from certtrack.workflow.errors import InvalidParams
 from certtrack.workflow.guards import impartiality_problem, previous_consultant_id
 from certtrack.workflow.policy import load_policy
+from certtrack.workflow.types import Thing
 
 bp = Blueprint("applications", __name__)
+# The events the assignment page takes (whichever the state allows).
+ASSIGNING = [t.event for t in TRANSITIONS if t.page == "applications.assign"]
 
 
 @bp.get("/board")
@@ -49,6 +47,7 @@ def board() -> str:
         consultants=[c for c, _load in portfolio.consultants_with_workload()],
         filters=filters,
         levels=list(Level),
+        awaiting_consultant=TRANSITIONS_BY_EVENT["assign_consultant"].sources,
     )
 
 
@@ -59,27 +58,25 @@ def detail(application_id: int) -> str:
     application = applications.with_everything(access.get_application(user, application_id).id)
     areas_form = None
     if _names_areas(user, application):
-        areas_form = ImprovementAreasForm(
+        areas_form = improvement_areas_form(
+            load_policy().silver_improvement_areas,
             data={
                 "areas": [
                     {"title": a.title, "effect": a.effect} for a in application.improvement_areas
                 ]
-            }
+            },
         )
     return _page(application, areas_form)
 
 
 def _names_areas(user: User, application: Application) -> bool:
-    """The cluster's manager names Silver's improvement areas before the review."""
-    return (
-        application.level == Level.SILVER
-        and application.state in (State.DRAFT, State.SUBMITTED)
-        and user.role == Role.MANAGER
-        and user.cluster_id == application.cluster_id
+    """Whether the page offers the form naming Silver's improvement areas."""
+    return application.level == Level.SILVER and permissions.allows(
+        user, application, Thing.IMPROVEMENT_AREAS
     )
 
 
-def _page(application: Application, areas_form: ImprovementAreasForm | None) -> str:
+def _page(application: Application, areas_form: Any | None) -> str:
     user, day = actor(), local_today()
     return render_template(
         "applications/detail.html",
@@ -114,7 +111,7 @@ def fire(application_id: int, event: str) -> Response:
         **params,
     )
     flash(_("Done: %(step)s.", step=vocabulary.name(event)), "success")
-    if event in ("renew", "upgrade") and application.next is not None:
+    if application.next is not None:  # renewed or upgraded: on to the new application
         return redirect(url_for("applications.detail", application_id=application.next.id))
     return redirect(back(url_for("applications.detail", application_id=application.id)))
 
@@ -129,7 +126,8 @@ def _version(raw: object) -> int | None:
 def assign(application_id: int) -> str | Response | tuple[str, int]:
     user, policy = actor(), load_policy()
     application = access.get_application(user, application_id)
-    if application.state not in (State.SUBMITTED, State.CONSULTANT_REVIEW):
+    event = next((e for e in ASSIGNING if permissions.allows(user, application, e)), None)
+    if event is None:
         flash(
             _("A consultant is assigned to submitted applications or reviews under way."), "warning"
         )
@@ -142,9 +140,6 @@ def assign(application_id: int) -> str | Response | tuple[str, int]:
     form = AssignForm(version=application.version)
     form.consultant_id.choices = [(c.id, c.name) for c, _w, problem in pool if problem is None]
     if form.validate_on_submit():
-        event = (
-            "assign_consultant" if application.state == State.SUBMITTED else "reassign_consultant"
-        )
         try:
             applications.fire(
                 application,
@@ -165,11 +160,14 @@ def assign(application_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.post("/applications/<int:application_id>/improvement-areas")
-@roles_required(Role.MANAGER)
+@login_required
 def improvement_areas(application_id: int) -> str | Response | tuple[str, int]:
     user = actor()
     application = access.get_application(user, application_id)
-    form = ImprovementAreasForm()
+    refused = permissions.refusal(user, application, Thing.IMPROVEMENT_AREAS)
+    if refused:
+        raise refused
+    form = improvement_areas_form(load_policy().silver_improvement_areas)
     if form.validate_on_submit():
         areas = [entry.data for entry in form.areas if entry.title.data or entry.effect.data]
         done = save_form(

@@ -9,7 +9,6 @@ from certtrack.clock import local_today
 from certtrack.clusters.forms import ClusterForm, InviteManagerForm, StartApplicationForm
 from certtrack.extensions import db
 from certtrack.models import (
-    LIVE_LABEL_STATUSES,
     Agency,
     Application,
     AuditEntry,
@@ -33,10 +32,13 @@ from certtrack.web import (
     roles_required,
     save_form,
 )
+from certtrack.workflow import permissions
 from certtrack.workflow.engine import allowed_transitions
 from certtrack.workflow.policy import load_policy
+from certtrack.workflow.types import Thing
 
 bp = Blueprint("clusters", __name__, url_prefix="/clusters")
+INVITERS = (Role.COORDINATOR, Role.ADMIN)  # invite managers to their clusters
 
 
 @bp.get("")
@@ -117,8 +119,7 @@ def detail(cluster_id: int) -> str:
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(15)
     ).all()
-    live = [label for label in cluster.labels if label.status in LIVE_LABEL_STATUSES]
-    held = max(live, key=lambda label: (label.level.rank, label.id)) if live else None
+    held = portfolio.held_label(cluster.labels)
     start_form = None
     if (current is None or current.is_closed) and _may_start(user, cluster):
         start_form = StartApplicationForm(level=_suggested_level(held))
@@ -134,7 +135,7 @@ def detail(cluster_id: int) -> str:
         followed=reviewed[-1] if reviewed else None,
         history=history,
         start_form=start_form,
-        can_edit=access.can_edit_cluster(user, cluster),
+        can_invite=user.role in INVITERS and access.can_edit_cluster(user, cluster),
         day=day,
     )
 
@@ -144,8 +145,9 @@ def detail(cluster_id: int) -> str:
 def edit(cluster_id: int) -> str | Response | tuple[str, int]:
     user = actor()
     cluster = access.get_cluster(user, cluster_id)
-    if not access.can_edit_cluster(user, cluster):
-        abort(403)
+    refused = permissions.refusal(user, cluster, Thing.PROFILE)
+    if refused:
+        raise refused
     form = ClusterForm(obj=cluster)
     form.agency_id.choices = [(cluster.agency_id, cluster.agency.name)]
     form.agency_id.data = cluster.agency_id
@@ -162,7 +164,7 @@ def edit(cluster_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/<int:cluster_id>/invite", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@roles_required(*INVITERS)
 def invite_manager(cluster_id: int) -> str | Response | tuple[str, int]:
     """A coordinator adds a manager to a cluster of the agency and invites them."""
     user = actor()

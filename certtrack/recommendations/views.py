@@ -1,19 +1,19 @@
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from certtrack.clock import local_today
-from certtrack.models import Role
 from certtrack.safe_redirect import back
 from certtrack.services import access
 from certtrack.services.recommendations import update_recommendation
-from certtrack.web import actor, roles_required
+from certtrack.web import actor
 
 bp = Blueprint("recommendations", __name__)
 
 
 @bp.post("/recommendations/<int:recommendation_id>")
-@roles_required(Role.MANAGER)
+@login_required
 def update(recommendation_id: int) -> Response:
     """Status, evidence and a progress note; refusals and invalid input come back as a
     message on the page (the service names the field)."""

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from certtrack.applications.forms import AreaForm
+from certtrack.applications.forms import areas_field
 from certtrack.models import IndicatorDefinition, IndicatorKind, Level, Priority
 from certtrack.vocabulary import NAMES
 
@@ -45,9 +45,10 @@ def field_name(definition: IndicatorDefinition) -> str:
 
 
 def review_form(
-    level: Level, definitions: Sequence[IndicatorDefinition], **kwargs: Any
+    level: Level, definitions: Sequence[IndicatorDefinition], areas: int, **kwargs: Any
 ) -> FlaskForm:
-    """A form class with one field per indicator of the level, instantiated."""
+    """A form class with one field per indicator of the level (and for Silver `areas`
+    improvement areas, the scheme's setting), instantiated."""
 
     class ReviewForm(FlaskForm):
         interview_date = DateField(_l("Interview or assessment date"), validators=[Optional()])
@@ -57,7 +58,7 @@ def review_form(
         deliver = SubmitField(_l("Deliver the report"))
 
     if level == Level.SILVER:
-        ReviewForm.improvement_areas = FieldList(FormField(AreaForm), min_entries=3, max_entries=3)
+        ReviewForm.improvement_areas = areas_field(areas)
     for definition in definitions:
         if definition.kind == IndicatorKind.BENCHMARK:
             field: Any = TextAreaField(definition.name, validators=[Length(max=2000)])

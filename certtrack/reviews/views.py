@@ -2,7 +2,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -18,9 +18,10 @@ from certtrack.reviews.forms import (
 from certtrack.services import access, applications
 from certtrack.services.benchmarking import save_benchmarking
 from certtrack.web import actor, apply_errors, form_status, roles_required
-from certtrack.workflow import requirements
+from certtrack.workflow import permissions, requirements
 from certtrack.workflow.errors import GuardFailed, InvalidParams
 from certtrack.workflow.policy import load_policy
+from certtrack.workflow.types import Thing
 
 bp = Blueprint("reviews", __name__)
 
@@ -30,14 +31,15 @@ bp = Blueprint("reviews", __name__)
 def edit(application_id: int) -> str | Response | tuple[str, int]:
     user = actor()
     application = access.get_application(user, application_id)
-    if application.consultant_id != user.id:
-        abort(403)
     definitions = requirements.definitions_for(application.level)
-    delivered = application.report_delivered
+    editable = permissions.allows(user, application, Thing.BENCHMARKING)
     form: Any = review_form(
-        application.level, definitions, data=initial_data(application, definitions)
+        application.level,
+        definitions,
+        load_policy().silver_improvement_areas,
+        data=initial_data(application, definitions),
     )
-    if not delivered and form.validate_on_submit() and _save(application, form, definitions):
+    if editable and form.validate_on_submit() and _save(application, form, definitions):
         if not form.deliver.data:
             flash(_("The draft is saved."), "success")
             return redirect(url_for("reviews.edit", application_id=application.id))
@@ -58,7 +60,8 @@ def edit(application_id: int) -> str | Response | tuple[str, int]:
             (area, list(items)) for area, items in groupby(definitions, key=attrgetter("area"))
         ],
         field_name=field_name,
-        delivered=delivered,
+        delivered=application.report_delivered,
+        editable=editable,
         score=score,
         pass_percent=load_policy().gold_pass_percent,
     ), form_status(form)

@@ -58,24 +58,36 @@ def can_view_cluster(user: User, cluster: Cluster) -> bool:
 
 
 def can_view_application(user: User, application: Application) -> bool:
-    if not user.active:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    if user.role == Role.COORDINATOR:
-        return application.cluster.agency_id == user.agency_id
-    if user.role == Role.MANAGER:
-        return application.cluster_id == user.cluster_id
-    return application.consultant_id == user.id
+    return user.active and scope_refusal(user, application) is None
+
+
+def scope_refusal(user: User, application: Application) -> str | None:
+    """Why the user's role does not reach this application (their own cluster, their
+    agency's clusters, the applications assigned to them), or None."""
+    if user.role == Role.MANAGER and user.cluster_id != application.cluster_id:
+        return _("You manage another cluster.")
+    if user.role == Role.COORDINATOR and user.agency_id != application.cluster.agency_id:
+        return _("This cluster belongs to another agency.")
+    if user.role == Role.CONSULTANT and user.id != application.consultant_id:
+        return _("Only the consultant assigned to this application may do this.")
+    return None
+
+
+def cluster_scope_refusal(user: User, cluster: Cluster) -> str | None:
+    """The same for a cluster as a whole (its profile, its applications)."""
+    if user.role == Role.MANAGER and user.cluster_id != cluster.id:
+        return _("You manage another cluster.")
+    if user.role == Role.COORDINATOR and user.agency_id != cluster.agency_id:
+        return _("This cluster belongs to another agency.")
+    if user.role == Role.CONSULTANT:
+        return _("A consultant reaches a cluster only through the applications assigned.")
+    return None
 
 
 def can_edit_cluster(user: User, cluster: Cluster) -> bool:
-    """Profile edits: its manager, a coordinator of its agency, an admin."""
-    return user.active and (
-        user.role == Role.ADMIN
-        or (user.role == Role.COORDINATOR and cluster.agency_id == user.agency_id)
-        or (user.role == Role.MANAGER and cluster.id == user.cluster_id)
-    )
+    """Running the cluster (starting its applications, inviting its managers): its
+    manager, a coordinator of its agency, an admin."""
+    return user.active and cluster_scope_refusal(user, cluster) is None
 
 
 def get_cluster(user: User, cluster_id: int) -> Cluster:

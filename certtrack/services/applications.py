@@ -16,10 +16,10 @@ from certtrack.models import (
     Level,
     Recommendation,
     Report,
-    Role,
     User,
 )
 from certtrack.models.base import utcnow
+from certtrack.services import access
 from certtrack.services.transaction import committed
 from certtrack.workflow import engine
 from certtrack.workflow.effects import create_application
@@ -32,12 +32,7 @@ def open_application(
 ) -> Application:
     """Start a draft application for `cluster`. Its manager, a coordinator of its agency
     or an admin may; a cluster runs one process at a time."""
-    allowed = (
-        actor.role == Role.ADMIN
-        or (actor.role == Role.MANAGER and actor.cluster_id == cluster.id)
-        or (actor.role == Role.COORDINATOR and actor.agency_id == cluster.agency_id)
-    )
-    if not allowed or not actor.active:
+    if not access.can_edit_cluster(actor, cluster):
         raise ForbiddenForRole(
             _("You may not start an application for %(name)s.", name=cluster.name)
         )

@@ -19,16 +19,15 @@ from certtrack.models import (
     Priority,
     Recommendation,
     Report,
-    Role,
-    State,
     User,
 )
 from certtrack.services.transaction import committed
-from certtrack.workflow import requirements
+from certtrack.workflow import permissions, requirements
 from certtrack.workflow.engine import bump_version
-from certtrack.workflow.errors import ForbiddenForRole, InvalidParams, NotAllowedInState
+from certtrack.workflow.errors import InvalidParams
 from certtrack.workflow.policy import load_policy
 from certtrack.workflow.requirements import interview_date_problems
+from certtrack.workflow.types import Thing
 
 MAX_ANSWER = 2000
 MAX_TITLE = 200
@@ -49,7 +48,7 @@ def save_benchmarking(
     """Save (part of) the review as a draft. Arguments left as None are kept as they are;
     `values` updates only the indicators it names (a None or empty value clears one).
     All-or-nothing: any invalid field raises InvalidParams and nothing is saved."""
-    _check_reviewer(application, actor)
+    _refuse(actor, application, Thing.BENCHMARKING)
     errors: dict[str, str] = {}
     if interview_date is not None:
         errors.update(interview_date_problems(application, interview_date, today))
@@ -89,12 +88,9 @@ def save_benchmarking(
 def set_improvement_areas(
     application: Application, actor: User, areas: Sequence[Mapping[str, Any]]
 ) -> None:
-    """The cluster names its Silver improvement areas while the application is a draft
-    or waiting; the consultant may revise them during the review (save_benchmarking)."""
-    if actor.role != Role.MANAGER or actor.cluster_id != application.cluster_id:
-        raise ForbiddenForRole(_("Only the cluster's manager names its improvement areas."))
-    if application.state not in (State.DRAFT, State.SUBMITTED):
-        raise NotAllowedInState(_("Improvement areas can be changed before the review only."))
+    """The cluster names its Silver improvement areas (who and when: the definition's
+    improvement_areas rule); the consultant revises them with the review."""
+    _refuse(actor, application, Thing.IMPROVEMENT_AREAS)
     errors: dict[str, str] = {}
     parsed = _parse_areas(application, areas, errors)
     if errors:
@@ -103,15 +99,10 @@ def set_improvement_areas(
         _store_areas(application, parsed)
 
 
-def _check_reviewer(application: Application, actor: User) -> None:
-    if actor.role != Role.CONSULTANT or actor.id != application.consultant_id:
-        raise ForbiddenForRole(
-            _("Only the consultant assigned to this application records its review.")
-        )
-    if application.state != State.CONSULTANT_REVIEW:
-        raise NotAllowedInState(_("The review can be recorded during the consultant review only."))
-    if application.report_delivered:
-        raise NotAllowedInState(_("The report was delivered; the review is closed."))
+def _refuse(actor: User, application: Application, thing: Thing) -> None:
+    refused = permissions.refusal(actor, application, thing)
+    if refused:
+        raise refused
 
 
 def _parse_values(

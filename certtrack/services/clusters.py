@@ -12,7 +12,9 @@ from certtrack.extensions import db
 from certtrack.models import Agency, Cluster, MemberType, Role, User
 from certtrack.models.base import MAX_INTEGER
 from certtrack.services.transaction import committed
+from certtrack.workflow import permissions
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams
+from certtrack.workflow.types import Thing
 
 PROFILE_TEXT = {"name": 200, "region": 120, "sector": 200, "website": 300, "description": 10000}
 PROFILE_FIELDS = (
@@ -41,11 +43,11 @@ def create_cluster(agency: Agency, actor: User, data: Mapping[str, Any]) -> Clus
 
 
 def update_cluster(cluster: Cluster, actor: User, data: Mapping[str, Any]) -> None:
-    """Its manager, a coordinator of its agency or an admin edits the profile. Only the
-    fields present in `data` change."""
-    manager = actor.role == Role.MANAGER and actor.cluster_id == cluster.id
-    if not (manager or _may_manage_agency(actor, cluster.agency)):
-        raise ForbiddenForRole(_("You may not edit %(name)s.", name=cluster.name))
+    """Edit the profile (who: the definition's profile rule). Only the fields present in
+    `data` change."""
+    refused = permissions.refusal(actor, cluster, Thing.PROFILE)
+    if refused:
+        raise refused
     values = _validated(cluster, data, required=())
     with committed():
         for name, value in values.items():

@@ -28,6 +28,7 @@ from certtrack.models import (
 )
 from certtrack.services import digest
 from certtrack.workflow.dates import add_months, grace_end
+from certtrack.workflow.definition import TRANSITIONS_BY_EVENT
 from certtrack.workflow.policy import Policy
 
 # Kinds a user may turn off (the attribute on User); the others always go out.
@@ -265,22 +266,12 @@ def coordinator_digest(message: OutboxMessage, today: date, policy: Policy) -> C
     )
 
 
-NOTICE_SUBJECTS: dict[str, Callable[..., str]] = {
-    "submit": lambda **n: _("%(cluster)s submitted a %(level)s application", **n),
-    "assign_consultant": lambda **n: _("%(consultant)s will assess %(cluster)s", **n),
-    "reassign_consultant": lambda **n: _("%(consultant)s will assess %(cluster)s", **n),
-    "issue_label": lambda **n: _("%(cluster)s holds the %(level)s label", **n),
-    "return_for_changes": lambda **n: _(
-        "The %(level)s application of %(cluster)s was returned for changes", **n
-    ),
-    "reject": lambda **n: _("The %(level)s application of %(cluster)s was not accepted", **n),
-}
-
-
 def workflow_notice(message: OutboxMessage, today: date, policy: Policy) -> Content | None:
     application = db.session.get(Application, message.application_id)
     event = message.context.get("event", "")
-    if application is None or event not in NOTICE_SUBJECTS:
+    transition = TRANSITIONS_BY_EVENT.get(event)
+    # The subject comes from the step's definition.
+    if application is None or transition is None or transition.notice_subject is None:
         return None
     if application.state.value != message.context.get("state"):
         return None  # things moved on since the step
@@ -298,7 +289,7 @@ def workflow_notice(message: OutboxMessage, today: date, policy: Policy) -> Cont
     if message.context.get("reason"):
         paragraphs.append(_("Reason: %(reason)s", reason=message.context["reason"]))
     return Content(
-        subject=NOTICE_SUBJECTS[event](**names),
+        subject=str(transition.notice_subject) % names,
         paragraphs=paragraphs,
         action=_("Open the application"),
     )

@@ -9,17 +9,8 @@ from certtrack.extensions import db
 from certtrack.models import Application, AuditEntry, Role, User
 from certtrack.services import outbox
 from certtrack.services.outbox import Draft
+from certtrack.workflow.definition import TRANSITIONS_BY_EVENT
 from certtrack.workflow.engine import transition_applied
-
-# event -> who hears of it
-AUDIENCES = {
-    "submit": ("coordinators",),
-    "assign_consultant": ("consultant", "managers"),
-    "reassign_consultant": ("consultant", "managers"),
-    "issue_label": ("managers",),
-    "return_for_changes": ("managers",),
-    "reject": ("managers",),
-}
 
 
 def recipients(application: Application, audience: tuple[str, ...]) -> list[User]:
@@ -42,14 +33,15 @@ def recipients(application: Application, audience: tuple[str, ...]) -> list[User
 
 @transition_applied.connect
 def queue_notices(application: Application, entry: AuditEntry, **_extra: Any) -> None:
-    audience = AUDIENCES.get(entry.event)
-    if audience is None:
+    # Who hears of a step, and whether it carries a reason: the definition says.
+    transition = TRANSITIONS_BY_EVENT.get(entry.event)
+    if transition is None or not transition.audience:
         return
     context = {
         "event": entry.event,
         "state": entry.to_state.value,
         "consultant": application.consultant_id,
-        "reason": entry.comment if entry.event in ("return_for_changes", "reject") else None,
+        "reason": entry.comment if transition.takes_reason else None,
     }
     outbox.write(
         [
@@ -61,7 +53,7 @@ def queue_notices(application: Application, entry: AuditEntry, **_extra: Any) ->
                 context=context,
                 application_id=application.id,
             )
-            for user in recipients(application, audience)
+            for user in recipients(application, transition.audience)
         ],
         now=entry.at,
     )

@@ -2,6 +2,7 @@
 workload, labels about to expire, reviews under way. Each is a fixed number of queries,
 whatever the size of the portfolio."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -168,16 +169,28 @@ def expiring_labels(user: User, today: date, days: int) -> list[Label]:
     return list(db.session.scalars(query.order_by(Label.valid_until, Label.id)))
 
 
+def held_label(labels: Iterable[Label]) -> Label | None:
+    """The label a cluster holds: its highest live one, so a lower label issued while a
+    higher one is still live does not hide it; between labels of one level the latest."""
+    live = [label for label in labels if label.status in LIVE_LABEL_STATUSES]
+    return max(live, key=lambda label: (label.level.rank, label.id), default=None)
+
+
 def standing(cluster_ids: list[int]) -> tuple[dict[int, Label], dict[int, Application]]:
-    """For each cluster: the label it holds (the latest live one) and its open
-    application. Two queries for any number of clusters."""
-    held: dict[int, Label] = {}
+    """For each cluster: the label it holds (held_label) and its open application. Two
+    queries for any number of clusters."""
+    live: dict[int, list[Label]] = {}
     for label in db.session.scalars(
-        select(Label)
-        .where(Label.cluster_id.in_(cluster_ids), Label.status.in_(LIVE_LABEL_STATUSES))
-        .order_by(Label.id)
+        select(Label).where(
+            Label.cluster_id.in_(cluster_ids), Label.status.in_(LIVE_LABEL_STATUSES)
+        )
     ):
-        held[label.cluster_id] = label  # the latest wins
+        live.setdefault(label.cluster_id, []).append(label)
+    held = {
+        cluster_id: top
+        for cluster_id, labels in live.items()
+        if (top := held_label(labels)) is not None
+    }
     current = {
         app.cluster_id: app
         for app in db.session.scalars(

@@ -4,12 +4,18 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from certtrack.models import ProgressNote, Recommendation, RecommendationStatus, Role, State, User
+from certtrack.models import ProgressNote, Recommendation, RecommendationStatus, User
 from certtrack.models.base import utcnow
 from certtrack.services.transaction import committed
-from certtrack.workflow.errors import ForbiddenForRole, InvalidParams, NotAllowedInState
+from certtrack.workflow import permissions
+from certtrack.workflow.definition import PERMISSIONS
+from certtrack.workflow.errors import InvalidParams
+from certtrack.workflow.types import Thing
 
-FOLLOW_UP_STATES = (State.FOLLOW_UP, State.RENEWAL_DUE)
+# Where the cluster works on its recommendations (the reminders follow them there).
+FOLLOW_UP_STATES = tuple(
+    state for state, rules in PERMISSIONS.items() if rules[Thing.RECOMMENDATIONS]
+)
 MAX_TEXT = 10000
 
 
@@ -25,13 +31,9 @@ def update_recommendation(
 ) -> None:
     """Move a recommendation on: a new status, the evidence of what was done, and/or a
     progress note. Dropping one needs a note saying why."""
-    application = recommendation.report.application
-    if actor.role != Role.MANAGER or actor.cluster_id != application.cluster_id:
-        raise ForbiddenForRole(_("Only the cluster's manager follows up its recommendations."))
-    if application.state not in FOLLOW_UP_STATES:
-        raise NotAllowedInState(
-            _("Recommendations are followed up once the follow-up has started.")
-        )
+    refused = permissions.refusal(actor, recommendation.report.application, Thing.RECOMMENDATIONS)
+    if refused:
+        raise refused
     errors: dict[str, str] = {}
     new_status = None
     if status is not None:

@@ -9,18 +9,13 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEntry, Role, User
+from certtrack.models import Application, AuditEntry, User
 from certtrack.models.base import MAX_INTEGER, utcnow
+from certtrack.workflow import permissions
 from certtrack.workflow.definition import COMMENT, TRANSITIONS, TRANSITIONS_BY_EVENT
-from certtrack.workflow.errors import (
-    Conflict,
-    ForbiddenForRole,
-    GuardFailed,
-    InvalidParams,
-    NotAllowedInState,
-)
+from certtrack.workflow.errors import Conflict, GuardFailed, InvalidParams
 from certtrack.workflow.policy import Policy, load_policy
-from certtrack.workflow.types import SYSTEM, Context, Param, Transition
+from certtrack.workflow.types import Context, Param, Transition
 
 MAX_TEXT = 4000
 
@@ -46,22 +41,10 @@ def apply(
     the parameters are valid, every guard passes. Any refusal raises a WorkflowError
     before anything is written. Does not commit: the caller owns the transaction.
     """
-    transition = TRANSITIONS_BY_EVENT.get(event)
-    if transition is None:
-        raise InvalidParams(
-            _("Unknown event %(event)s.", event=event), {"event": _("Unknown event.")}
-        )
-    if application.state not in transition.sources:
-        raise NotAllowedInState(
-            _(
-                "%(event)s is not possible while the application is %(state)s.",
-                event=event,
-                state=application.state.value,
-            )
-        )
-    refusal = actor_refusal(transition, application, actor)
-    if refusal:
-        raise ForbiddenForRole(refusal)
+    refused_now = permissions.refusal(actor, application, event)
+    if refused_now:
+        raise refused_now
+    transition = TRANSITIONS_BY_EVENT[event]
     ctx = Context(
         application=application,
         actor=actor,
@@ -109,48 +92,10 @@ def bump_version(application: Application) -> None:
     flag_modified(application, "state")
 
 
-def actor_refusal(
-    transition: Transition, application: Application, actor: User | None
-) -> str | None:
-    """Why `actor` may not fire `transition` on `application`, or None."""
-    if actor is None:
-        if SYSTEM in transition.roles:
-            return None
-        return _("%(event)s must be done by a person.", event=transition.event)
-    if transition.is_system:
-        return _("Only the daily pass fires %(event)s, when it falls due.", event=transition.event)
-    if not actor.active:
-        return _("This account is deactivated.")
-    if actor.role.value not in transition.roles:
-        roles = ", ".join(sorted(r for r in transition.roles if r != SYSTEM))
-        return _(
-            "%(event)s is done by: %(roles)s; you are a %(role)s.",
-            event=transition.event,
-            roles=roles,
-            role=actor.role.value,
-        )
-    return scope_refusal(application, actor)
-
-
-def scope_refusal(application: Application, actor: User) -> str | None:
-    """Whether the actor's role reaches this application at all."""
-    if actor.role == Role.MANAGER and actor.cluster_id != application.cluster_id:
-        return _("You manage another cluster.")
-    if actor.role == Role.COORDINATOR and actor.agency_id != application.cluster.agency_id:
-        return _("This cluster belongs to another agency.")
-    if actor.role == Role.CONSULTANT and actor.id != application.consultant_id:
-        return _("Only the consultant assigned to this application may do this.")
-    return None
-
-
 def allowed_transitions(application: Application, actor: User | None) -> list[Transition]:
     """The steps the actor may attempt now (state and role allow them; guards may still
     refuse)."""
-    return [
-        t
-        for t in TRANSITIONS
-        if application.state in t.sources and actor_refusal(t, application, actor) is None
-    ]
+    return [t for t in TRANSITIONS if permissions.allows(actor, application, t.event)]
 
 
 def parse_params(transition: Transition, raw: dict[str, Any]) -> dict[str, Any]:

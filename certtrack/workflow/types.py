@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from certtrack.models import Application, State, User
@@ -44,6 +45,21 @@ class Param:
     check: Callable[[Any], str | None] | None = None
 
 
+class Thing(StrEnum):
+    """What people edit on an application (or its cluster), state by state."""
+
+    PROFILE = "profile"  # the cluster's profile
+    BENCHMARKING = "benchmarking"  # the consultant's review and report
+    IMPROVEMENT_AREAS = "improvement_areas"  # Silver's, named by the cluster
+    RECOMMENDATIONS = "recommendations"  # the manager's progress updates
+    DOCUMENTS = "documents"
+    THREAD = "thread"
+
+
+# Who hears of a step (services.notices resolves them to people).
+AUDIENCE_NAMES = frozenset({"coordinators", "managers", "consultant"})
+
+
 @dataclass(frozen=True)
 class Transition:
     event: str
@@ -55,6 +71,15 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     effects: tuple[Effect, ...] = ()
     params: tuple[Param, ...] = ()
+    # What people read: the step's name (a lazy translation), and for the steps that
+    # hand work to someone, who hears of it and the subject of their notice (with
+    # %(cluster)s, %(level)s, %(consultant)s).
+    display_name: Any = ""
+    audience: tuple[str, ...] = ()
+    notice_subject: Any = None
+    # Its button: a Bootstrap colour, or the page that takes the step's input.
+    style: str = "primary"
+    page: str | None = None
 
     def target_from(self, state: State) -> State:
         return self.target or state
@@ -62,3 +87,8 @@ class Transition:
     @property
     def is_system(self) -> bool:
         return self.roles == {SYSTEM}
+
+    @property
+    def takes_reason(self) -> bool:
+        """A reason is shown to the cluster (and sent with the notice)."""
+        return any(p.name == "reason" for p in self.params)

@@ -1,0 +1,114 @@
+"""The one answer to "may this actor do this to this application now, and if not, why":
+for a workflow event or for editing a thing. The engine, the services, the views, the
+templates and the API all ask here.
+
+The rules come from the definition (who fires each event from which states; who edits
+each thing in each state) and the scope from services/access.py (own cluster, own
+agency, assigned consultant)."""
+
+from flask_babel import gettext as _
+
+from certtrack.models import Application, Cluster, User
+from certtrack.services import access
+from certtrack.workflow.definition import (
+    INITIAL_STATE,
+    PERMISSIONS,
+    THINGS,
+    TRANSITIONS_BY_EVENT,
+)
+from certtrack.workflow.errors import (
+    ForbiddenForRole,
+    InvalidParams,
+    NotAllowedInState,
+    WorkflowError,
+)
+from certtrack.workflow.types import SYSTEM, Thing, Transition
+
+THING_NAMES = frozenset(thing.value for thing in Thing)
+
+
+def refusal(
+    actor: User | None, subject: Application | Cluster, action: str
+) -> WorkflowError | None:
+    """Why `actor` may not do `action` (an event, or a Thing to edit) to `subject` now,
+    as the error to raise (403 forbidden_for_role, 409 not_allowed_in_state; 422
+    invalid_params for an unknown event), or None.
+
+    An event is checked as the engine always did: the state, then the role, then the
+    scope. A thing: whether the role edits it at all and the scope, then the state (so
+    an outsider hears that it is not theirs, whatever the state). A cluster stands for
+    its open application; a cluster with none counts as a fresh draft."""
+    if action in THING_NAMES:
+        return _edit_refusal(actor, subject, Thing(action))
+    transition = TRANSITIONS_BY_EVENT.get(action)
+    if transition is None:
+        return InvalidParams(
+            _("Unknown event %(event)s.", event=action), {"event": _("Unknown event.")}
+        )
+    if not isinstance(subject, Application):
+        raise TypeError("events apply to applications")
+    if subject.state not in transition.sources:
+        return NotAllowedInState(
+            _(
+                "%(event)s is not possible while the application is %(state)s.",
+                event=action,
+                state=subject.state.value,
+            )
+        )
+    refused = _role_refusal(transition, actor)
+    if refused is None and actor is not None:
+        refused = access.scope_refusal(actor, subject)
+    return ForbiddenForRole(refused) if refused else None
+
+
+def allows(actor: User | None, subject: Application | Cluster, action: str) -> bool:
+    """Whether `actor` may do `action` to `subject` now (templates ask this)."""
+    return refusal(actor, subject, action) is None
+
+
+def _role_refusal(transition: Transition, actor: User | None) -> str | None:
+    if actor is None:
+        if SYSTEM in transition.roles:
+            return None
+        return _("%(event)s must be done by a person.", event=transition.event)
+    if transition.is_system:
+        return _("Only the daily pass fires %(event)s, when it falls due.", event=transition.event)
+    if not actor.active:
+        return _("This account is deactivated.")
+    if actor.role.value not in transition.roles:
+        roles = ", ".join(sorted(r for r in transition.roles if r != SYSTEM))
+        return _(
+            "%(event)s is done by: %(roles)s; you are a %(role)s.",
+            event=transition.event,
+            roles=roles,
+            role=actor.role.value,
+        )
+    return None
+
+
+def _edit_refusal(
+    actor: User | None, subject: Application | Cluster, thing: Thing
+) -> WorkflowError | None:
+    facts = THINGS[thing]
+    if isinstance(subject, Cluster):
+        cluster = subject
+        application = next((a for a in subject.applications if not a.is_closed), None)
+    else:
+        cluster, application = subject.cluster, subject
+    if actor is not None and not actor.active:
+        return ForbiddenForRole(_("This account is deactivated."))
+    editors = {role for rules in PERMISSIONS.values() for role in rules[thing]}
+    if actor is None or actor.role.value not in editors:  # the system edits nothing
+        return ForbiddenForRole(str(facts.who) % {"name": cluster.name})
+    scope = (
+        access.cluster_scope_refusal(actor, cluster)
+        if isinstance(subject, Cluster)
+        else access.scope_refusal(actor, subject)
+    )
+    if scope:
+        return ForbiddenForRole(scope)
+    state = application.state if application is not None else INITIAL_STATE
+    if actor.role.value not in PERMISSIONS[state][thing]:
+        return NotAllowedInState(str(facts.when) % {"state": state.value})
+    locked = facts.lock(application) if facts.lock and application is not None else None
+    return NotAllowedInState(str(locked)) if locked else None
