@@ -12,6 +12,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from certtrack.demo.data import PASSWORD
 from certtrack.extensions import db
 from certtrack.models import ApiToken, Application, Cluster, User
+from certtrack.parsing import MAX_ID, whole_number
 from tests.web.conftest import cluster_id, open_application_id, sign_in
 
 COORDINATOR = "coordinator@informest.example"
@@ -36,6 +37,14 @@ def name_of_cluster(app: Flask, cluster: int) -> str:
 
 
 # --- Unicode digits -------------------------------------------------------------------
+
+
+def test_whole_number_takes_ascii_digits_within_the_range_only():
+    assert whole_number("42", 1, MAX_ID) == 42
+    assert whole_number("-1", -5, 5) == -1
+    assert whole_number(7, 1, 10) == 7
+    for raw in ["²", "\u0661", "-1", "0", str(2**31), "9" * 5000, " 1", "1.0", "", True, None]:
+        assert whole_number(raw, 1, MAX_ID) is None, raw
 
 
 def test_unicode_digits_are_not_numbers_anywhere(demo, client, as_user):
