@@ -69,6 +69,11 @@ class Config:
     # and server-side session alike; otherwise a session ends after this many idle hours.
     CERTTRACK_REMEMBER_DAYS = int(os.environ.get("CERTTRACK_REMEMBER_DAYS", "30"))
     CERTTRACK_SESSION_IDLE_HOURS = int(os.environ.get("CERTTRACK_SESSION_IDLE_HOURS", "12"))
+    # Bodies beyond this are refused (413) before they are read; forms also have
+    # Werkzeug's limits on their non-file fields' total size and on their number of parts.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    MAX_FORM_MEMORY_SIZE = int(os.environ.get("MAX_FORM_MEMORY_SIZE", "500000"))
+    MAX_FORM_PARTS = int(os.environ.get("MAX_FORM_PARTS", "1000"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
-from certtrack import cli, i18n, models
+from certtrack import cli, i18n, models, request_checks
 from certtrack.account import bp as account_bp
 from certtrack.admin import bp as admin_bp
 from certtrack.api import bp as api_bp
@@ -55,6 +55,7 @@ def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     ensure_secret_key(app)
 
+    request_checks.register(app)  # first: no extension sees a request it refuses
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)

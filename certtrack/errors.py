@@ -3,7 +3,7 @@
 from flask import Flask, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from certtrack.extensions import db
 from certtrack.safe_redirect import back
@@ -20,6 +20,25 @@ def json_error(
     status: int, code: str, message: str, fields: dict[str, str] | None = None
 ) -> tuple[dict[str, object], int]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}, status
+
+
+class MalformedRequest(BadRequest):
+    """Input refused before any view sees it (a NUL, a lone surrogate, JSON nested too
+    deep); `fields` names where it was found."""
+
+    def __init__(self, description: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(description)
+        self.fields = fields or {}
+
+
+# Codes that read better than Werkzeug's names ("request_entity_too_large").
+CODES = {413: "payload_too_large"}
+
+
+def _description(error: HTTPException) -> str:
+    if error.code == 413:
+        return _("The request is too large.")
+    return error.description or error.name
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -41,15 +60,16 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         if wants_json():
-            code = (error.name or "error").lower().replace(" ", "_")
-            body, _status = json_error(status, code, error.description or error.name)
+            code = CODES.get(status) or (error.name or "error").lower().replace(" ", "_")
+            fields = getattr(error, "fields", None)
+            body, _status = json_error(status, code, _description(error), fields)
             # Keep what the error says in headers (WWW-Authenticate, Allow, Retry-After).
             headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
             return body, status, headers
         if status in (301, 302, 303, 307, 308):
             return error.get_response()
         return render_template(
-            "errors/error.html", status=status, message=error.description
+            "errors/error.html", status=status, message=_description(error)
         ), status
 
     @app.errorhandler(Exception)

@@ -1,16 +1,20 @@
-"""URL converters. Ids in URLs are bounded to the database's integer range, so a huge
-number is a 404 like any unknown id, not an overflow deep in the database driver."""
+"""URL converters. Ids in URLs are ASCII digits bounded to the database's integer range,
+so a huge number is a 404 like any unknown id, not an overflow deep in the database
+driver."""
 
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-from certtrack.models.base import MAX_INTEGER as MAX_ID
+from certtrack.parsing import MAX_ID, whole_number
 
 
 class IdConverter(IntegerConverter):
+    # Werkzeug's \d+ also matches the digits of other scripts (Arabic-Indic, say).
+    regex = r"[0-9]+"
+
     def to_python(self, value: str) -> int:
-        number = int(value)
-        if not 1 <= number <= MAX_ID:
+        number = whole_number(value, 1, MAX_ID)
+        if number is None:
             # Not a ValidationError: that would let the router answer 405 for the path.
             raise NotFound()
         return number

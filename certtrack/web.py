@@ -9,6 +9,7 @@ from flask import abort, flash, g, redirect, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
@@ -17,6 +18,7 @@ from werkzeug.wrappers import Response
 from certtrack import vocabulary
 from certtrack.extensions import db
 from certtrack.models import Application, Cluster, MemberType, Role, User, UserSession
+from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.workflow import permissions
 from certtrack.workflow.definition import TONES
 from certtrack.workflow.errors import InvalidParams
@@ -54,10 +56,25 @@ def current_session() -> UserSession:
     return session
 
 
+def query_int(name: str, low: int = 1, high: int = MAX_ID) -> int | None:
+    """A whole-number query argument, None when absent or empty; anything else than a
+    number from `low` to `high` is refused (422) naming the argument."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    number = whole_number(raw, low, high)
+    if number is None:
+        problem = number_problem(low, high)
+        raise InvalidParams(
+            _("The %(name)s argument is not valid: %(problem)s", name=name, problem=problem),
+            {name: problem},
+        )
+    return number
+
+
 def paginate(query: Select[Any]) -> Pagination:
-    """The page of `query` that the `page` argument asks for; a bad number shows the first."""
-    raw = request.args.get("page", "1")
-    number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    """The page of `query` that the `page` argument asks for (the first without one)."""
+    number = query_int("page") or 1
     return db.paginate(query, page=number, per_page=PER_PAGE, error_out=False)
 
 
@@ -119,9 +136,10 @@ def apply_errors(form: Any, fields: dict[str, str], aliases: dict[str, str] | No
 
 
 def _child(node: Any, part: str) -> Any:
-    if part.isdigit():
+    index = whole_number(part, 0, MAX_ID)
+    if index is not None:
         entries = getattr(node, "entries", None)
-        return entries[int(part)] if entries is not None and int(part) < len(entries) else None
+        return entries[index] if entries is not None and index < len(entries) else None
     found = getattr(node, part, None)
     return getattr(found, "form", found)
 

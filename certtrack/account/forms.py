@@ -3,11 +3,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from certtrack.forms import PlainText
 from certtrack.i18n import LOCALES
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), PlainText()])
     locale = SelectField(_l("Language"), choices=list(LOCALES.items()))
     submit = SubmitField(_l("Save"))
 

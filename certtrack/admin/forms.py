@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from certtrack.forms import PlainText
 from certtrack.i18n import LOCALES
 from certtrack.models import Level, Role
 from certtrack.vocabulary import NAMES
@@ -23,17 +24,19 @@ from certtrack.workflow.policy import Policy
 
 class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), PlainText()])
     role = SelectField(_l("Role"), choices=[(r.value, NAMES[r]) for r in Role])
     agency_id = SelectField(_l("Agency (coordinators)"), coerce=int)
     cluster_id = SelectField(_l("Cluster (managers)"), coerce=int)
     country = StringField(
-        _l("Country (consultants)"), validators=[Optional(), Length(min=2, max=2)]
+        _l("Country (consultants)"), validators=[Optional(), Length(min=2, max=2), PlainText()]
     )
     languages = StringField(
-        _l("Languages (consultants), e.g. it, en"), validators=[Length(max=100)]
+        _l("Languages (consultants), e.g. it, en"), validators=[Length(max=100), PlainText()]
     )
-    affiliation = StringField(_l("Organisation (consultants)"), validators=[Length(max=200)])
+    affiliation = StringField(
+        _l("Organisation (consultants)"), validators=[Length(max=200), PlainText()]
+    )
     conflicts = SelectMultipleField(_l("Declared conflicts of interest (consultants)"), coerce=int)
     locale = SelectField(_l("Language"), choices=list(LOCALES.items()))
     active = BooleanField(_l("May sign in"), default=True)
@@ -41,11 +44,15 @@ class UserForm(FlaskForm):
 
 
 class AgencyForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=40)])
-    country = StringField(_l("Country"), validators=[DataRequired(), Length(min=2, max=2)])
-    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=120)])
-    website = URLField(_l("Website"), validators=[Optional(), Length(max=300)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), PlainText()])
+    short_name = StringField(
+        _l("Short name"), validators=[DataRequired(), Length(max=40), PlainText()]
+    )
+    country = StringField(
+        _l("Country"), validators=[DataRequired(), Length(min=2, max=2), PlainText()]
+    )
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=120), PlainText()])
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=300), PlainText()])
     submit = SubmitField(_l("Save"))
 
 

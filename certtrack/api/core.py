@@ -8,7 +8,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, g, request, url_for
+from flask import Blueprint, abort, current_app, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from werkzeug.datastructures import WWWAuthenticate
@@ -16,8 +16,9 @@ from werkzeug.exceptions import BadRequest, Unauthorized
 
 from certtrack.extensions import db
 from certtrack.models import Role, User
-from certtrack.routing import MAX_ID
+from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.services.tokens import user_for_api_token
+from certtrack.strict_json import JSONRefused
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -136,12 +137,15 @@ def json_body() -> dict[str, Any]:
     400; anything else wrong, 422 naming each field."""
     documented = _documented()
     fields: Mapping[str, tuple[Any, ...]] = (documented.body if documented else None) or {}
-    if not request.data:
+    data = request.data
+    if not data:
         body: Any = {}
     else:
         try:
-            body = request.get_json(force=True, silent=False)
-        except BadRequest:
+            body = current_app.json.loads(data)
+        except JSONRefused as refused:
+            raise BadRequest(str(refused)) from None
+        except ValueError:
             raise BadRequest(_("The body is not valid JSON.")) from None
     if not isinstance(body, dict):
         raise InvalidParams(_("The body must be a JSON object."), {"body": _("Must be an object.")})
@@ -199,16 +203,15 @@ def page_args(sorts: Mapping[str, Any], default: str) -> tuple[int, int, list[An
     return limit, offset, order
 
 
-def _int_arg(name: str, default: int, low: int, high: int | None, errors: dict[str, str]) -> int:
+def _int_arg(name: str, default: int, low: int, high: int, errors: dict[str, str]) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
-        errors[name] = _(
-            "Must be a whole number from %(low)s to %(high)s.", low=low, high=high or "∞"
-        )
+    number = whole_number(raw, low, high)
+    if number is None:
+        errors[name] = number_problem(low, high)
         return default
-    return int(raw)
+    return number
 
 
 def paginate(
@@ -264,7 +267,7 @@ def etag_version() -> int | None:
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    version = whole_number(header.strip().removeprefix("W/").strip('"'), 0, MAX_ID)
+    if version is None:
         abort(400, description=_("If-Match must be an ETag of this API."))
-    return int(value)
+    return version

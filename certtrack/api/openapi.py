@@ -8,7 +8,7 @@ from flask import current_app, render_template
 
 from certtrack.api.core import OPERATIONS, Operation, bp
 from certtrack.models import LabelStatus, Level, Priority, RecommendationStatus, Role, State
-from certtrack.routing import MAX_ID
+from certtrack.parsing import MAX_ID
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 LABEL_NUMBER = r"^[BSG]-[A-Z]{2}-[0-9]{4}-[0-9]{5}$"  # see workflow.effects.label_number

@@ -13,11 +13,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
+from certtrack.forms import PlainText
+
 
 class AssignForm(FlaskForm):
     version = HiddenField()
     consultant_id = RadioField(_l("Consultant"), coerce=int, validators=[DataRequired()])
-    comment = TextAreaField(_l("Note for the history (optional)"), validators=[Length(max=4000)])
+    comment = TextAreaField(
+        _l("Note for the history (optional)"),
+        validators=[Length(max=4000), PlainText(multiline=True)],
+    )
     submit = SubmitField(_l("Assign"))
 
 
@@ -25,8 +30,10 @@ class AreaForm(FlaskForm):
     class Meta:
         csrf = False  # part of an outer form that carries the token
 
-    title = StringField(_l("Improvement area"), validators=[Length(max=200)])
-    effect = TextAreaField(_l("Expected effect"), validators=[Length(max=10000)])
+    title = StringField(_l("Improvement area"), validators=[Length(max=200), PlainText()])
+    effect = TextAreaField(
+        _l("Expected effect"), validators=[Length(max=10000), PlainText(multiline=True)]
+    )
 
 
 def areas_field(count: int) -> FieldList:

@@ -8,11 +8,24 @@ from werkzeug.wrappers import Response
 from certtrack import vocabulary
 from certtrack.applications.forms import AssignForm, improvement_areas_form
 from certtrack.clock import local_today
-from certtrack.models import Application, Level, Role, User
+from certtrack.models import (
+    Application,
+    Level,
+    Role,
+    User,
+)
+from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.safe_redirect import back
 from certtrack.services import access, applications, path, portfolio
 from certtrack.services.benchmarking import set_improvement_areas
-from certtrack.web import actor, apply_errors, form_status, roles_required, save_form
+from certtrack.web import (
+    actor,
+    apply_errors,
+    form_status,
+    query_int,
+    roles_required,
+    save_form,
+)
 from certtrack.workflow import permissions
 from certtrack.workflow.definition import TRANSITIONS, TRANSITIONS_BY_EVENT
 from certtrack.workflow.engine import allowed_transitions
@@ -31,12 +44,11 @@ ASSIGNING = [t.event for t in TRANSITIONS if t.page == "applications.assign"]
 def board() -> str:
     user, args = actor(), request.args
     level = args.get("level", "")
-    consultant = args.get("consultant", "")
     filters = portfolio.BoardFilters(
         level=Level(level) if level in {lv.value for lv in Level} else None,
         region=args.get("region") or None,
         sector=args.get("sector") or None,
-        consultant_id=int(consultant) if consultant.isdigit() else None,
+        consultant_id=query_int("consultant"),
         search=args.get("q") or None,
     )
     return render_template(
@@ -116,9 +128,16 @@ def fire(application_id: int, event: str) -> Response:
     return redirect(back(url_for("applications.detail", application_id=application.id)))
 
 
-def _version(raw: object) -> int | None:
-    """The version the page was drawn from; a step on a stale page is refused."""
-    return int(str(raw)) if str(raw).isdigit() else None
+def _version(raw: str | None) -> int | None:
+    """The version the page was drawn from (None without one); a step on a stale page
+    is refused."""
+    if not raw:
+        return None
+    version = whole_number(raw, 0, MAX_ID)
+    if version is None:
+        problem = number_problem(0, MAX_ID)
+        raise InvalidParams(_("The page sent a version that is not valid."), {"version": problem})
+    return version
 
 
 @bp.route("/applications/<int:application_id>/assign", methods=["GET", "POST"])

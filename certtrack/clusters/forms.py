@@ -13,21 +13,29 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from certtrack.forms import MultiCheckboxField
+from certtrack.forms import MultiCheckboxField, PlainText
 from certtrack.models import Level, MemberType
 from certtrack.vocabulary import NAMES, PROFILE_FIELDS
 
 
 class ClusterForm(FlaskForm):
     agency_id = SelectField(_l("Agency"), coerce=int)
-    name = StringField(PROFILE_FIELDS["name"], validators=[DataRequired(), Length(max=200)])
+    name = StringField(
+        PROFILE_FIELDS["name"], validators=[DataRequired(), Length(max=200), PlainText()]
+    )
     country = StringField(
         PROFILE_FIELDS["country"],
         validators=[DataRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Two letters, e.g. IT."))],
     )
-    region = StringField(PROFILE_FIELDS["region"], validators=[Optional(), Length(max=120)])
-    sector = StringField(PROFILE_FIELDS["sector"], validators=[Optional(), Length(max=200)])
-    website = URLField(PROFILE_FIELDS["website"], validators=[Optional(), Length(max=300)])
+    region = StringField(
+        PROFILE_FIELDS["region"], validators=[Optional(), Length(max=120), PlainText()]
+    )
+    sector = StringField(
+        PROFILE_FIELDS["sector"], validators=[Optional(), Length(max=200), PlainText()]
+    )
+    website = URLField(
+        PROFILE_FIELDS["website"], validators=[Optional(), Length(max=300), PlainText()]
+    )
     website_in_english = BooleanField(PROFILE_FIELDS["website_in_english"])
     eccp_listed = BooleanField(PROFILE_FIELDS["eccp_listed"])
     staff_fte = DecimalField(
@@ -39,7 +47,9 @@ class ClusterForm(FlaskForm):
     member_types = MultiCheckboxField(
         PROFILE_FIELDS["member_types"], choices=[(m.value, NAMES[m]) for m in MemberType]
     )
-    description = TextAreaField(PROFILE_FIELDS["description"], validators=[Length(max=10000)])
+    description = TextAreaField(
+        PROFILE_FIELDS["description"], validators=[Length(max=10000), PlainText(multiline=True)]
+    )
     submit = SubmitField(_l("Save"))
 
     def profile(self) -> dict[str, object]:
@@ -53,6 +63,6 @@ class StartApplicationForm(FlaskForm):
 
 
 class InviteManagerForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), PlainText()])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send the invitation"))

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from certtrack.applications.forms import areas_field
+from certtrack.forms import PlainText
 from certtrack.models import IndicatorDefinition, IndicatorKind, Level, Priority
 from certtrack.vocabulary import NAMES
 
@@ -31,12 +32,12 @@ class RecommendationRow(FlaskForm):
     class Meta:
         csrf = False  # part of the review form, which carries the token
 
-    title = StringField(_l("Recommendation"), validators=[Length(max=200)])
-    detail = TextAreaField(_l("Detail"), validators=[Length(max=10000)])
+    title = StringField(_l("Recommendation"), validators=[Length(max=200), PlainText()])
+    detail = TextAreaField(_l("Detail"), validators=[Length(max=10000), PlainText(multiline=True)])
     priority = SelectField(
         _l("Priority"), choices=[(p.value, NAMES[p]) for p in Priority], default="medium"
     )
-    owner = StringField(_l("Owner in the cluster"), validators=[Length(max=200)])
+    owner = StringField(_l("Owner in the cluster"), validators=[Length(max=200), PlainText()])
     due_date = DateField(_l("Due date"), validators=[Optional()])
 
 
@@ -52,7 +53,9 @@ def review_form(
 
     class ReviewForm(FlaskForm):
         interview_date = DateField(_l("Interview or assessment date"), validators=[Optional()])
-        summary = TextAreaField(_l("Report summary"), validators=[Length(max=10000)])
+        summary = TextAreaField(
+            _l("Report summary"), validators=[Length(max=10000), PlainText(multiline=True)]
+        )
         recommendations = FieldList(FormField(RecommendationRow))
         save = SubmitField(_l("Save the draft"))
         deliver = SubmitField(_l("Deliver the report"))
@@ -61,7 +64,9 @@ def review_form(
         ReviewForm.improvement_areas = areas_field(areas)
     for definition in definitions:
         if definition.kind == IndicatorKind.BENCHMARK:
-            field: Any = TextAreaField(definition.name, validators=[Length(max=2000)])
+            field: Any = TextAreaField(
+                definition.name, validators=[Length(max=2000), PlainText(multiline=True)]
+            )
         elif definition.kind == IndicatorKind.BASELINE:
             field = RadioField(definition.name, choices=BASELINE_CHOICES, default="")
         else:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Agency
 from certtrack.services.transaction import committed
+from certtrack.text import text_problem
 from certtrack.workflow.errors import InvalidParams
 
 LIMITS = {"name": 200, "short_name": 40, "region": 120, "website": 300}
@@ -24,6 +25,8 @@ def save_agency(agency: Agency | None, data: Mapping[str, Any]) -> Agency:
             errors[name] = _("This field is required.")
         elif len(value) > limit:
             errors[name] = _("At most %(n)s characters.", n=limit)
+        elif problem := text_problem(value):
+            errors[name] = problem
         values[name] = value or None
     country = (data.get("country") or "").strip().upper()
     if len(country) != 2 or not country.isalpha():

@@ -22,6 +22,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.services.transaction import committed
+from certtrack.text import text_problem
 from certtrack.workflow import permissions, requirements
 from certtrack.workflow.engine import bump_version
 from certtrack.workflow.errors import InvalidParams
@@ -61,6 +62,8 @@ def save_benchmarking(
     )
     if summary is not None and len(summary) > MAX_TEXT:
         errors["summary"] = _("At most %(n)s characters.", n=MAX_TEXT)
+    elif summary is not None and (problem := text_problem(summary, multiline=True)):
+        errors["summary"] = problem
     if errors:
         raise InvalidParams(_("Some fields are not valid; nothing was saved."), errors)
 
@@ -132,6 +135,8 @@ def _parse_value(definition: IndicatorDefinition, value: Any) -> Any:
         text = str(value).strip()
         if len(text) > MAX_ANSWER:
             raise ValueError(_("At most %(n)s characters.", n=MAX_ANSWER))
+        if problem := text_problem(text, multiline=True):
+            raise ValueError(problem)
         return text
     if definition.kind == IndicatorKind.BASELINE:
         if not isinstance(value, bool):
@@ -184,12 +189,16 @@ def _parse_recommendations(
             errors[prefix + "title"] = _("This field is required.")
         elif len(title) > MAX_TITLE:
             errors[prefix + "title"] = _("At most %(n)s characters.", n=MAX_TITLE)
+        elif problem := text_problem(title):
+            errors[prefix + "title"] = problem
         else:
             rec["title"] = title.strip()
         for name, limit in (("detail", MAX_TEXT), ("owner", MAX_TITLE)):
             value = item.get(name)
             if value is not None and (not isinstance(value, str) or len(value) > limit):
                 errors[prefix + name] = _("Must be text of at most %(n)s characters.", n=limit)
+            elif value is not None and (problem := text_problem(value, multiline=name == "detail")):
+                errors[prefix + name] = problem
             else:
                 rec[name] = (value or "").strip() or None
         try:
@@ -230,6 +239,8 @@ def _parse_areas(
                 errors[f"improvement_areas.{i}.{name}"] = _("This field is required.")
             elif len(value) > limit:
                 errors[f"improvement_areas.{i}.{name}"] = _("At most %(n)s characters.", n=limit)
+            elif problem := text_problem(value, multiline=name == "effect"):
+                errors[f"improvement_areas.{i}.{name}"] = problem
         if isinstance(title, str) and isinstance(effect, str):
             parsed.append((title.strip(), effect.strip()))
     return parsed

@@ -12,6 +12,7 @@ from certtrack.extensions import db
 from certtrack.models import Agency, Cluster, MemberType, Role, User
 from certtrack.models.base import MAX_INTEGER
 from certtrack.services.transaction import committed
+from certtrack.text import text_problem
 from certtrack.workflow import permissions
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams
 from certtrack.workflow.types import Thing
@@ -79,6 +80,10 @@ def _validated(
                 errors[name] = _("Must be text.")
             elif value is not None and len(value.strip()) > limit:
                 errors[name] = _("At most %(n)s characters.", n=limit)
+            elif value is not None and (
+                problem := text_problem(value, multiline=name == "description")
+            ):
+                errors[name] = problem
             else:
                 values[name] = (value or "").strip() or None
     if values.get("website") and not URL.match(values["website"]):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from certtrack.models import ProgressNote, Recommendation, RecommendationStatus, User
 from certtrack.models.base import utcnow
 from certtrack.services.transaction import committed
+from certtrack.text import text_problem
 from certtrack.workflow import permissions
 from certtrack.workflow.definition import PERMISSIONS
 from certtrack.workflow.errors import InvalidParams
@@ -47,6 +48,8 @@ def update_recommendation(
     for name, value in (("evidence", evidence), ("note", note)):
         if value is not None and len(value) > MAX_TEXT:
             errors[name] = _("At most %(n)s characters.", n=MAX_TEXT)
+        elif value is not None and (problem := text_problem(value, multiline=True)):
+            errors[name] = problem
     if errors:
         raise InvalidParams(_("Some fields are not valid; nothing was saved."), errors)
 

@@ -13,6 +13,7 @@ from certtrack.extensions import db
 from certtrack.models import ApiToken, CalendarFeed, User
 from certtrack.models.base import utcnow
 from certtrack.services.transaction import committed
+from certtrack.text import text_problem
 from certtrack.workflow.errors import InvalidParams
 
 # Writing last_used_at on every request would turn reads into writes; once a minute tells
@@ -32,6 +33,8 @@ def issue_api_token(user: User, name: str, now: datetime | None = None) -> tuple
             _("Name the token (at most 100 characters)."),
             {"name": _("Name the token (at most 100 characters).")},
         )
+    if problem := text_problem(name):
+        raise InvalidParams(problem, {"name": problem})
     now = now or utcnow()
     secret = "ct_" + secrets.token_urlsafe(32)
     days = int(current_app.config.get("CERTTRACK_API_TOKEN_DAYS", 30))

@@ -17,6 +17,7 @@ from certtrack.models import Agency, Cluster, Role, User
 from certtrack.models.base import utcnow
 from certtrack.services import sessions, throttle, tokens
 from certtrack.services.transaction import committed
+from certtrack.text import text_problem
 from certtrack.workflow.errors import InvalidParams
 
 MIN_PASSWORD = 8
@@ -49,8 +50,7 @@ def create_user(
     else:
         if find_by_email(email) is not None:
             errors["email"] = _("An account with this email already exists.")
-    if not name.strip():
-        errors["name"] = _("This field is required.")
+    errors.update(_name_problems(name=name, affiliation=affiliation))
     errors.update(_membership_problems(role, agency, cluster))
     if password is not None and len(password) < MIN_PASSWORD:
         errors["password"] = _("At least %(n)s characters.", n=MIN_PASSWORD)
@@ -139,9 +139,7 @@ def record_sign_in(user: User, now: datetime) -> None:
 
 def update_profile(user: User, *, name: str, locale: str) -> None:
     """A user's own name and language."""
-    errors = {}
-    if not name.strip():
-        errors["name"] = _("This field is required.")
+    errors = _name_problems(name=name)
     if locale not in LOCALES:
         errors["locale"] = _("Must be one of: %(v)s.", v=", ".join(LOCALES))
     if errors:
@@ -176,6 +174,17 @@ def change_password(
             tokens.revoke_all_api_tokens(user, now)
 
 
+def _name_problems(*, name: str, affiliation: str | None = None) -> dict[str, str]:
+    """A name is required; it and the affiliation are single lines of text."""
+    errors = {}
+    if not name.strip():
+        errors["name"] = _("This field is required.")
+    for field, value in (("name", name), ("affiliation", affiliation)):
+        if value and (problem := text_problem(value)):
+            errors[field] = problem
+    return errors
+
+
 def _membership_problems(
     role: Role | str, agency: Agency | None, cluster: Cluster | None
 ) -> dict[str, str]:
@@ -202,9 +211,10 @@ def update_user(
 ) -> None:
     """An admin changes an account: role and membership, consultant details, whether
     it may sign in."""
-    errors = _membership_problems(role, agency, cluster)
-    if not name.strip():
-        errors["name"] = _("This field is required.")
+    errors = {
+        **_membership_problems(role, agency, cluster),
+        **_name_problems(name=name, affiliation=affiliation),
+    }
     if user.id == actor.id and (not active or role != Role.ADMIN):
         errors["active"] = _("You cannot lock yourself out of the administration.")
     if errors:

@@ -11,6 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEntry, User
 from certtrack.models.base import MAX_INTEGER, utcnow
+from certtrack.parsing import whole_number
+from certtrack.text import text_problem
 from certtrack.workflow import permissions
 from certtrack.workflow.definition import COMMENT, TRANSITIONS, TRANSITIONS_BY_EVENT
 from certtrack.workflow.errors import Conflict, GuardFailed, InvalidParams
@@ -137,15 +139,15 @@ def _coerce(param: Param, value: Any) -> Any:
             raise ValueError(_("Must be text."))
         if len(value) > MAX_TEXT:
             raise ValueError(_("At most %(n)s characters.", n=MAX_TEXT))
+        # Reasons and comments are free text: line breaks yes, other control characters no.
+        if problem := text_problem(value, multiline=True):
+            raise ValueError(problem)
         return value.strip()
     if param.kind is int:
-        if isinstance(value, bool) or not isinstance(value, int | str):
+        number = whole_number(value.strip() if isinstance(value, str) else value, 0, MAX_INTEGER)
+        if number is None:
             raise ValueError(_("Must be a whole number."))
-        if isinstance(value, str) and not value.strip().isdigit():
-            raise ValueError(_("Must be a whole number."))
-        if not 0 <= int(value) <= MAX_INTEGER:
-            raise ValueError(_("Must be a whole number."))
-        return int(value)
+        return number
     if param.kind is date:
         if isinstance(value, date) and not isinstance(value, datetime):
             return value
