@@ -53,6 +53,10 @@ def test_hostile_next_after_sign_in_lands_on_the_dashboard(app, client, target):
         query_string={"next": target},
         data={"email": "coord@informest.example", "password": builders.PASSWORD},
     )
+    if "\x00" in target:  # refused before any view: nothing can be stored from it
+        assert response.status_code == 400
+        assert "Location" not in response.headers
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/dashboard"
 
