@@ -20,8 +20,6 @@ from certtrack.services.reminder_kinds import BY_NAME, KINDS
 from certtrack.workflow.definition import TRANSITIONS_BY_EVENT
 from certtrack.workflow.policy import Policy
 
-__all__ = ["KIND_NAMES", "OPT_OUTS", "Content", "compose", "header_text"]
-
 # Kinds a user may turn off (the attribute on User); the others always go out.
 OPT_OUTS = {kind.name: kind.opt_out for kind in KINDS if kind.opt_out}
 
