@@ -67,15 +67,8 @@ EVENTS: dict[str, LazyString] = {
     "create": CREATE_EVENT_NAME,
 }
 
+# The other kinds of message are named in their definitions (services.reminder_kinds).
 MESSAGE_KINDS = {
-    "label_expiry": _l("Label ending soon"),
-    "label_lapsed": _l("Label lapsed"),
-    "grace_ending": _l("Last days to renew"),
-    "silver_window": _l("Silver window open"),
-    "recommendation_due": _l("Recommendation coming due"),
-    "recommendation_overdue": _l("Recommendations overdue"),
-    "review_stalled": _l("Report overdue"),
-    "coordinator_digest": _l("Weekly digest"),
     "workflow_notice": _l("A step on an application"),
     "password_reset": _l("New password"),
     "invitation": _l("Invitation"),

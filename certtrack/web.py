@@ -19,6 +19,7 @@ from certtrack import vocabulary
 from certtrack.extensions import db
 from certtrack.models import Application, Cluster, MemberType, Role, User, UserSession
 from certtrack.parsing import MAX_ID, number_problem, whole_number
+from certtrack.services.messages import KIND_NAMES
 from certtrack.workflow import permissions
 from certtrack.workflow.definition import TONES
 from certtrack.workflow.errors import InvalidParams
@@ -103,7 +104,7 @@ def register_template_helpers(app: Any) -> None:
         Role=Role,
         may=may,
         area_name=vocabulary.AREAS.get,
-        kind_name=lambda kind: str(vocabulary.MESSAGE_KINDS.get(kind, kind)),
+        kind_name=lambda kind: str(KIND_NAMES.get(kind, kind)),
         timedelta=timedelta,
     )
 

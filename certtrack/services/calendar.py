@@ -26,6 +26,7 @@ from certtrack.models import (
 from certtrack.services.access import application_filter, cluster_filter
 from certtrack.services.outbox import external_url
 from certtrack.workflow.dates import add_months, renewal_window_opens
+from certtrack.workflow.deadlines import report_due
 from certtrack.workflow.policy import Policy
 
 
@@ -114,8 +115,8 @@ def entries(user: User, policy: Policy) -> list[Entry]:
         .join(Application.cluster)
     )
     for app in reviews:
-        assert app.assigned_at is not None
-        due = app.assigned_at.date() + timedelta(days=policy.review_due_days)
+        due = report_due(app, policy)
+        assert app.assigned_at is not None and due is not None
         found.append(
             Entry(
                 f"review-{app.id}-{app.assigned_at:%Y%m%d}",

@@ -2,13 +2,14 @@
 one time axis, where today falls, and what comes next."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 
 from certtrack import vocabulary
 from certtrack.models import Application, Cluster, Label, LabelStatus, Level, State
 from certtrack.workflow.dates import add_months, grace_end, renewal_window_opens
+from certtrack.workflow.deadlines import report_due
 from certtrack.workflow.policy import Policy
 
 
@@ -109,8 +110,8 @@ def next_step(application: Application | None, today: date, policy: Policy) -> s
     if state == State.CONSULTANT_REVIEW:
         if application.report_delivered:
             return _("The report is delivered; the agency decides on the label.")
-        if application.assigned_at:
-            due = application.assigned_at.date() + timedelta(days=policy.review_due_days)
+        due = report_due(application, policy)
+        if due is not None:
             return _(
                 "The consultant runs the assessment; the report is due by %(day)s.",
                 day=due.isoformat(),

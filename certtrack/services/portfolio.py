@@ -25,6 +25,7 @@ from certtrack.models import (
 )
 from certtrack.services.access import application_filter, cluster_filter
 from certtrack.workflow.dates import grace_end
+from certtrack.workflow.deadlines import report_due, report_overdue
 from certtrack.workflow.policy import Policy
 
 # Board columns: what waits for the agency first, drafts (still with the cluster) last.
@@ -231,11 +232,7 @@ def assigned_reviews(consultant: User, policy: Policy) -> list[tuple[Application
             joinedload(Application.report),
         )
     )
-    due = timedelta(days=policy.review_due_days)
-    rows = [
-        (app, app.assigned_at.date() + due if app.assigned_at else None)
-        for app in db.session.scalars(query).unique()
-    ]
+    rows = [(app, report_due(app, policy)) for app in db.session.scalars(query).unique()]
     return sorted(rows, key=lambda row: (row[1] or date.max, row[0].id))
 
 
@@ -246,12 +243,7 @@ def stalled_reviews(
     `in_review` saves the query when the caller already holds the board's column."""
     if in_review is None:
         in_review = board(user, BoardFilters())[State.CONSULTANT_REVIEW]
-    due = timedelta(days=policy.review_due_days)
-    return [
-        app
-        for app in in_review
-        if app.assigned_at and app.assigned_at.date() + due < today and not app.report_delivered
-    ]
+    return [app for app in in_review if report_overdue(app, today, policy)]
 
 
 def agencies() -> list[Agency]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import Application, IndicatorDefinition, IndicatorKind, IndicatorValue, Level
+from certtrack.workflow.deadlines import assigned_on
 
 # Bronze is the 36-indicator benchmarking; Silver repeats it and checks the baseline
 # minimum requirements; Gold scores the quality indicators.
@@ -86,7 +87,7 @@ def interview_date_problems(
     """The interview happens after the consultant's assignment and not in the future."""
     if interview_date > today:
         return {"interview_date": _("The interview date lies in the future.")}
-    assigned = application.assigned_at.date() if application.assigned_at else None
+    assigned = assigned_on(application)
     if assigned and interview_date < assigned:
         return {
             "interview_date": _(

@@ -1,0 +1,35 @@
+"""The consultant's report deadline: the one rule for when a review's report is due,
+counted in the scheme's calendar days (CERTTRACK_TIMEZONE), not UTC's. An assignment at
+23:30 UTC on 31 October is made on 1 November in Rome, and due 35 days after that."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement
+
+from certtrack.clock import day_start, local_date
+from certtrack.models import Application
+from certtrack.workflow.policy import Policy
+
+
+def assigned_on(application: Application) -> date | None:
+    """The local day the consultant was assigned, or None before any assignment."""
+    return local_date(application.assigned_at) if application.assigned_at else None
+
+
+def report_due(application: Application, policy: Policy) -> date | None:
+    """The last day for the report: `review_due_days` after the local day of assignment."""
+    assigned = assigned_on(application)
+    return assigned + timedelta(days=policy.review_due_days) if assigned else None
+
+
+def report_overdue(application: Application, today: date, policy: Policy) -> bool:
+    """The review has passed its due day without a delivered report."""
+    due = report_due(application, policy)
+    return due is not None and due < today and not application.report_delivered
+
+
+def report_due_before(today: date, policy: Policy) -> ColumnElement[bool]:
+    """SQL for `report_due(application, policy) < today`: the local day of assignment
+    is before today - review_due_days, i.e. assigned_at lies before the UTC instant at
+    which that local day begins."""
+    return Application.assigned_at < day_start(today - timedelta(days=policy.review_due_days))
