@@ -16,6 +16,7 @@ from certtrack.api import bp as api_bp
 from certtrack.applications import bp as applications_bp
 from certtrack.auth import bp as auth_bp
 from certtrack.clusters import bp as clusters_bp
+from certtrack.config import CONFIGS, sqlite_in_instance_folder
 from certtrack.dashboard import bp as dashboard_bp
 from certtrack.errors import register_error_handlers
 from certtrack.exports import bp as exports_bp
@@ -32,15 +33,14 @@ from certtrack.services import (
     sessions,
 )
 from certtrack.web import register_template_helpers
-from config import CONFIGS
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
     """Build the application.
 
-    `config` is a name from config.CONFIGS ("development", "testing", "production"),
+    `config` is a name from certtrack.config.CONFIGS ("development", "testing", "production"),
     a config object, or None to read FLASK_CONFIG (default: production).
     Keyword overrides win over the config object (tests use them).
     """
@@ -53,6 +53,8 @@ def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
     app.config.update({k: v for k, v in os.environ.items() if k.startswith("CERTTRACK_")})
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = sqlite_in_instance_folder(app.instance_path)
     ensure_secret_key(app)
 
     request_checks.register(app)  # first: no extension sees a request it refuses

@@ -2,9 +2,12 @@
 PostgreSQL server (started here) with CERTTRACK_TEST_DB=postgresql."""
 
 import os
+import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from flask import Flask
@@ -19,6 +22,33 @@ from tests import postgres
 BACKEND = os.environ.get("CERTTRACK_TEST_DB", "sqlite")
 # Reference data that migrations load and tests never change.
 KEEP_TABLES = {"indicator_definition", "alembic_version"}
+# The skip reason of missing_program, which the summary at the end counts.
+MISSING = re.compile(r"(?P<program>.+) not found \((?P<install>.+)\)$")
+
+
+def missing_program(program: str, install: str) -> NoReturn:
+    """Skip the tests that need `program`, or fail them in CI (CI=true), where the
+    machine must have everything."""
+    reason = f"{program} not found ({install})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}: required in CI", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: after the short summary
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Iterator[None]:
+    """One line per missing program at the very end, so the skips are not missed."""
+    yield
+    missing: Counter[tuple[str, str]] = Counter()
+    for report in terminalreporter.stats.get("skipped", []):
+        if isinstance(report.longrepr, tuple):
+            found = MISSING.search(str(report.longrepr[2]))
+            if found:
+                missing[found["program"].removeprefix("Skipped: "), found["install"]] += 1
+    for (program, install), count in sorted(missing.items()):
+        terminalreporter.write_line(
+            f"certtrack: {program} not found: {count} tests skipped ({install})", yellow=True
+        )
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +61,8 @@ def database_url() -> Iterator[str]:
         raise pytest.UsageError(f"CERTTRACK_TEST_DB must be sqlite or postgresql, not {BACKEND}")
     try:
         url, stop = postgres.start("certtrack_test")
-    except FileNotFoundError as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
-        pytest.skip(str(exc))
+    except postgres.NotInstalled:
+        missing_program("PostgreSQL", postgres.INSTALL)
     try:
         yield url
     finally:

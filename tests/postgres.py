@@ -10,6 +10,12 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 
+INSTALL = "apt-get install postgresql"
+
+
+class NotInstalled(FileNotFoundError):
+    """This machine has no PostgreSQL server binaries."""
+
 
 def find_bindir() -> str | None:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
@@ -26,7 +32,7 @@ def start(database: str) -> tuple[str, Callable[[], None]]:
     """Start a server on 127.0.0.1 with `database` created; returns (url, stop)."""
     bindir = find_bindir()
     if bindir is None:
-        raise FileNotFoundError("PostgreSQL server binaries not found (apt-get install postgresql)")
+        raise NotInstalled(f"PostgreSQL server binaries not found ({INSTALL})")
     workdir = tempfile.mkdtemp(prefix="certtrack-pg-")
     as_root = os.geteuid() == 0
     if as_root:

@@ -10,10 +10,10 @@ from flask import Flask
 
 from certtrack import create_app
 from certtrack.clock import local_today
+from certtrack.config import ProductionConfig, database_url_from_environment
 from certtrack.models import Role
 from certtrack.secret_key import ensure_secret_key
 from certtrack.services.users import create_user
-from config import ProductionConfig, _database_url
 
 
 def test_testing_config(app):
@@ -93,9 +93,22 @@ def test_a_session_signed_with_the_old_public_key_is_refused(monkeypatch, app, m
 
 def test_database_url_uses_psycopg3(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/certtrack")
-    assert _database_url("sqlite://") == "postgresql+psycopg://u:p@db/certtrack"
+    assert database_url_from_environment() == "postgresql+psycopg://u:p@db/certtrack"
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x.db")
+    assert database_url_from_environment() == "sqlite:///x.db"
     monkeypatch.delenv("DATABASE_URL")
-    assert _database_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert database_url_from_environment() is None
+
+
+def test_without_database_url_the_database_is_in_the_instance_folder(monkeypatch):
+    """Never beside the package's code: for an installed package that is site-packages.
+    In a checkout Flask's instance folder is ./instance, as `make run` always had it."""
+    monkeypatch.setenv("SECRET_KEY", "k" * 40)
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=None)  # no DATABASE_URL
+    assert app.config["SQLALCHEMY_DATABASE_URI"] is not None
+    database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    assert database == Path(app.instance_path) / "certtrack.sqlite"
+    assert Path(app.instance_path) == Path(__file__).resolve().parents[1] / "instance"
 
 
 def test_certtrack_settings_come_from_the_environment(monkeypatch, migrated):

@@ -1,7 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright against the app served in a
 thread, on the demo data, with CSRF protection on as in production."""
 
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from werkzeug.serving import make_server
 from certtrack import create_app
 from certtrack.demo import seed
 from certtrack.extensions import db
-from tests.conftest import empty_tables
+from tests.conftest import empty_tables, missing_program
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -34,9 +33,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:  # type: ignore[type-arg]
     if not shutil.which(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required in CI (apt-get install chromium)", pytrace=False)
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+        missing_program("Chromium", "apt-get install chromium")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 

@@ -2,25 +2,31 @@
 
 Production is the default: an unconfigured server refuses to start without a real
 SECRET_KEY and never runs in debug mode. Development (`make run`) must be asked for with
-FLASK_CONFIG=development; debug mode comes only from `flask run --debug`."""
+FLASK_CONFIG=development; debug mode comes only from `flask run --debug`.
+
+Without DATABASE_URL the database is SQLite in the Flask instance folder (create_app
+resolves it): instance/ in a checkout, <prefix>/var/certtrack-instance for an installed
+package, never inside site-packages."""
 
 import os
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent
 
-
-def _sqlite_url(name: str) -> str:
-    return f"sqlite:///{BASE_DIR / 'instance' / name}"
-
-
-def _database_url(default: str) -> str:
-    url = os.environ.get("DATABASE_URL", default)
+def database_url_from_environment() -> str | None:
+    """DATABASE_URL in SQLAlchemy's spelling, or None when it is unset."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
     # Hosting providers hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 dialect.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url.removeprefix(prefix)
     return url
+
+
+def sqlite_in_instance_folder(instance_path: str) -> str:
+    """The default database: certtrack.sqlite in the app's instance folder."""
+    return f"sqlite:///{Path(instance_path) / 'certtrack.sqlite'}"
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -36,7 +42,8 @@ class Config:
     # Without SECRET_KEY, development generates a random key kept in the instance folder;
     # production refuses to start.
     SECRET_KEY_MAY_BE_GENERATED = False
-    SQLALCHEMY_DATABASE_URI = _database_url(_sqlite_url("certtrack.sqlite"))
+    # None: SQLite in the instance folder, which only the app knows (create_app).
+    SQLALCHEMY_DATABASE_URI = database_url_from_environment()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Werkzeug's scrypt: salted and memory-hard.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a method name, not a password)
