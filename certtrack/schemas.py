@@ -87,6 +87,11 @@ class Choice(_OurMessages, fields.Enum):
     def __init__(self, enum: type[Enum], **kw: Any) -> None:
         super().__init__(enum, by_value=True, metadata={"type": "string"}, **kw)
 
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
     def make_error(self, key: str, **kwargs: Any) -> ValidationError:
         if key == "unknown":
             return ValidationError(_("Choose from: %(v)s.", v=self.choices_text))

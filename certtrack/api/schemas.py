@@ -38,7 +38,7 @@ TYPE_NAMES = {str: "string", int: "integer", date: "date"}
 class Stamp(fields.String):
     """A moment (stored as naive UTC) in ISO 8601 with its Z."""
 
-    def _serialize(self, value: Any, attr: Any, obj: Any, **kw: Any) -> str | None:  # type: ignore[override]
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kw: Any) -> str | None:
         return value.isoformat() + "Z" if isinstance(value, datetime) else None
 
 

@@ -86,6 +86,7 @@ def valid_path_values(app: Flask) -> dict[str, dict[str, str]]:
         "agency_id": ids["agency"],
         "recommendation_id": ids["area_rec"],
         "token_id": "999999",  # not the sweep's own token
+        "session_id": "999999",  # nor its own session
         "message_id": "1",
         "number": ids["label"],
         "event": "return_for_changes",
