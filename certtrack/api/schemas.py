@@ -104,7 +104,9 @@ class LabelSchema(Representation):
     cluster_id = fields.Integer()
     cluster_name = fields.String(attribute="cluster.name")
     level = fields.Enum(Level, by_value=True)
-    interview_month = fields.Function(lambda label: label.interview_month.strftime("%Y-%m"))
+    interview_month = fields.Function(
+        lambda label: label.interview_month.strftime("%Y-%m"), metadata={"type": "string"}
+    )
     issued_on = fields.Date()
     valid_until = fields.Date()
     status = fields.Enum(LabelStatus, by_value=True)
