@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
-from certtrack import cli, i18n, models, request_checks
+from certtrack import api, cli, i18n, models, request_checks
 from certtrack.account import bp as account_bp
 from certtrack.admin import bp as admin_bp
 from certtrack.api import bp as api_bp
@@ -114,10 +114,10 @@ def register_blueprints(app: Flask) -> None:
         recommendations_bp,
         admin_bp,
         notifications_bp,
-        api_bp,
         exports_bp,
         labels_bp,
     ):
         app.register_blueprint(blueprint)
+    api.register(app)
     # The API authenticates with bearer tokens only, never the session cookie.
     csrf.exempt(api_bp)

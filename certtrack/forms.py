@@ -1,6 +1,19 @@
 """Form pieces shared by several blueprints."""
 
-from wtforms import Field, Form, SelectMultipleField, ValidationError, widgets
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    widgets,
+)
+from wtforms.validators import Length
 
 from certtrack.text import text_problem
 
@@ -24,3 +37,18 @@ class PlainText:
             problem := text_problem(field.data, multiline=self.multiline)
         ):
             raise ValidationError(problem)
+
+
+class AreaForm(FlaskForm):
+    class Meta:
+        csrf = False  # part of an outer form that carries the token
+
+    title = StringField(_l("Improvement area"), validators=[Length(max=200), PlainText()])
+    effect = TextAreaField(
+        _l("Expected effect"), validators=[Length(max=10000), PlainText(multiline=True)]
+    )
+
+
+def areas_field(count: int) -> FieldList:
+    """As many improvement areas as the scheme asks for (setting silver_improvement_areas)."""
+    return FieldList(FormField(AreaForm), min_entries=count, max_entries=count)

@@ -6,25 +6,24 @@ from flask import request
 from flask_babel import gettext as _
 from werkzeug.exceptions import TooManyRequests, Unauthorized
 
-from certtrack.api import serialise
-from certtrack.api.core import authenticated, bp, caller, json_body, operation
+from certtrack.api.core import bp, caller, public, refusals, takes_json
+from certtrack.api.schemas import TokenRequestSchema, TokenSchema, UserSchema
+from certtrack.models import User
 from certtrack.models.base import utcnow
 from certtrack.services import throttle
 from certtrack.services.tokens import issue_api_token
 from certtrack.services.users import check_credentials
 
+TAGS = ["auth"]
 
-@bp.post("/auth/token")
-@operation(
-    "POST",
-    summary="Exchange an email and password for a bearer token",
-    tag="auth",
-    auth=False,
-    body={"email": ("string", True), "password": ("string", True), "name": ("string", False)},
-    responses={201: "Token", 401: "Error", 429: "Error"},
-)
-def create_token() -> tuple[dict[str, Any], int]:
-    body = json_body()
+
+@bp.post("/auth/token", tags=TAGS)
+@takes_json(TokenRequestSchema)
+@bp.response(201, TokenSchema)
+@refusals(429)
+@public
+def create_token(body: dict[str, Any]) -> dict[str, Any]:
+    """Exchange an email and password for a bearer token"""
     now = utcnow()
     try:
         user = check_credentials(body["email"], body["password"], request.remote_addr or "-", now)
@@ -33,11 +32,11 @@ def create_token() -> tuple[dict[str, Any], int]:
     if user is None:
         raise Unauthorized(_("Wrong email or password."))
     token, secret = issue_api_token(user, body.get("name") or "API", now)
-    return {"token": secret, "id": token.id, "expires_at": serialise.stamp(token.expires_at)}, 201
+    return {"token": secret, "id": token.id, "expires_at": token.expires_at}
 
 
-@bp.get("/me")
-@operation("GET", summary="The user the token belongs to", tag="auth", responses={200: "User"})
-@authenticated
-def me() -> dict[str, Any]:
-    return serialise.user(caller())
+@bp.get("/me", tags=TAGS)
+@bp.response(200, UserSchema)
+def me() -> User:
+    """The user the token belongs to"""
+    return caller()

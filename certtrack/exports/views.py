@@ -1,9 +1,8 @@
 from flask import Blueprint, Response, request
 
-from certtrack.api.core import enum_arg
-from certtrack.api.labels import label_filters
 from certtrack.clock import local_today
-from certtrack.models import RecommendationStatus, Role
+from certtrack.filters import page_label_filters, page_recommendation_status
+from certtrack.models import Role
 from certtrack.services import exports
 from certtrack.web import actor, roles_required
 
@@ -30,11 +29,11 @@ def clusters() -> Response:
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def labels() -> Response:
     """The same filters as GET /api/v1/labels."""
-    return _csv(exports.labels(actor(), label_filters(), local_today()), "labels")
+    return _csv(exports.labels(actor(), page_label_filters(request.args), local_today()), "labels")
 
 
 @bp.get("/recommendations.csv")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def recommendations() -> Response:
-    status = enum_arg("status", RecommendationStatus)
+    status = page_recommendation_status(request.args)
     return _csv(exports.recommendations(actor(), status), "recommendations")

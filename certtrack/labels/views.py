@@ -3,9 +3,8 @@ from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from certtrack.api.labels import label_by_number
 from certtrack.models.base import utcnow
-from certtrack.services import calendar
+from certtrack.services import calendar, labels
 from certtrack.services.outbox import external_url
 from certtrack.services.tokens import user_for_calendar_feed
 from certtrack.workflow.errors import NotFound
@@ -15,7 +14,7 @@ bp = Blueprint("labels", __name__)
 
 
 def _verification(number: str) -> tuple[object, str, Markup]:
-    label = label_by_number(number)
+    label = labels.by_number(number)
     url = external_url(url_for("labels.public", number=label.number))
     # Drawn here as inline SVG: no third-party service learns who checks which label.
     # segno escapes the title it writes into the SVG, and the rest is its own markup.

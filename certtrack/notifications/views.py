@@ -1,12 +1,11 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from certtrack.extensions import csrf, db
-from certtrack.models import Application, Cluster, OutboxMessage, OutboxStatus, Role, User
+from certtrack.models import OutboxMessage, Role
 from certtrack.notifications.forms import SettingsForm
 from certtrack.services import access, unsubscribe
 from certtrack.services.dispatch import retry_failed
@@ -20,13 +19,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @login_required
 def index() -> str:
     """The messages that concern the signed-in user, newest first."""
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.recipient_id == actor().id,
-            OutboxMessage.status != OutboxStatus.CANCELLED,
-        )
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    query = access.own_messages(actor()).order_by(
+        OutboxMessage.created_at.desc(), OutboxMessage.id.desc()
     )
     page = paginate(query)
     return render_template("notifications/index.html", page=page)
@@ -46,31 +40,11 @@ def settings() -> str | Response | tuple[str, int]:
     return render_template("notifications/settings.html", form=form), form_status(form)
 
 
-def _failed_query(user: User):  # type: ignore[no-untyped-def]
-    """Failed messages an admin (all) or a coordinator (their agency's people) sees."""
-    query = (
-        select(OutboxMessage)
-        .join(OutboxMessage.recipient)
-        .where(OutboxMessage.status == OutboxStatus.FAILED)
-    )
-    if user.role == Role.COORDINATOR:
-        query = query.where(
-            or_(
-                User.agency_id == user.agency_id,
-                User.cluster_id.in_(select(Cluster.id).where(access.cluster_filter(user))),
-                OutboxMessage.application_id.in_(
-                    select(Application.id).where(access.application_filter(user))
-                ),
-            )
-        )
-    return query
-
-
 @bp.get("/failed")
 @roles_required(Role.ADMIN, Role.COORDINATOR)
 def failed() -> str:
     query = (
-        _failed_query(actor())
+        access.failed_messages(actor())
         .options(joinedload(OutboxMessage.recipient))
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     )
@@ -81,7 +55,7 @@ def failed() -> str:
 @bp.post("/failed/<int:message_id>/retry")
 @roles_required(Role.ADMIN, Role.COORDINATOR)
 def retry(message_id: int) -> Response:
-    query = _failed_query(actor()).where(OutboxMessage.id == message_id)
+    query = access.failed_messages(actor()).where(OutboxMessage.id == message_id)
     message = db.session.scalar(query)
     if message is None:
         abort(404)

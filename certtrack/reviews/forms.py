@@ -19,8 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from certtrack.applications.forms import areas_field
-from certtrack.forms import PlainText
+from certtrack.forms import PlainText, areas_field
 from certtrack.models import IndicatorDefinition, IndicatorKind, Level, Priority
 from certtrack.vocabulary import NAMES
 

@@ -6,11 +6,19 @@ Each rule comes twice: as a SQL filter for lists (bounded queries whatever the d
 size) and as a check on one loaded row."""
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from certtrack.extensions import db
-from certtrack.models import Application, Cluster, Recommendation, Role, User
+from certtrack.models import (
+    Application,
+    Cluster,
+    OutboxMessage,
+    OutboxStatus,
+    Recommendation,
+    Role,
+    User,
+)
 from certtrack.workflow.errors import ForbiddenForRole, NotFound
 
 
@@ -119,3 +127,31 @@ def get_recommendation(user: User, recommendation_id: int) -> Recommendation:
         raise NotFound(_("No recommendation %(id)s.", id=recommendation_id))
     get_application(user, recommendation.report.application_id)
     return recommendation
+
+
+def own_messages(user: User) -> Select[OutboxMessage]:
+    """The messages that concern `user` (not the cancelled ones)."""
+    return select(OutboxMessage).where(
+        OutboxMessage.recipient_id == user.id, OutboxMessage.status != OutboxStatus.CANCELLED
+    )
+
+
+def failed_messages(user: User) -> Select[OutboxMessage]:
+    """Failed messages `user` may see and retry: an admin all of them, a coordinator
+    those to their agency's people, clusters and applications."""
+    query = (
+        select(OutboxMessage)
+        .join(OutboxMessage.recipient)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+    )
+    if user.role == Role.COORDINATOR:
+        query = query.where(
+            or_(
+                User.agency_id == user.agency_id,
+                User.cluster_id.in_(select(Cluster.id).where(cluster_filter(user))),
+                OutboxMessage.application_id.in_(
+                    select(Application.id).where(application_filter(user))
+                ),
+            )
+        )
+    return query

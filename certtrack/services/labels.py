@@ -1,14 +1,25 @@
-"""Keeping label statuses in step with the calendar."""
+"""Finding a label by its public number, and keeping label statuses in step with the
+calendar."""
 
 from datetime import date
 
-from sqlalchemy import update
+from flask_babel import gettext as _
+from sqlalchemy import select, update
 
 from certtrack.extensions import db
 from certtrack.models import LIVE_LABEL_STATUSES, Label, LabelStatus
 from certtrack.services.transaction import committed
 from certtrack.workflow.dates import grace_cutoff
+from certtrack.workflow.errors import NotFound
 from certtrack.workflow.policy import Policy
+
+
+def by_number(number: str) -> Label:
+    """The label with this public number; NotFound (404) if there is none."""
+    label = db.session.scalar(select(Label).where(Label.number == number))
+    if label is None:
+        raise NotFound(_("No label has the number %(number)s.", number=number))
+    return label
 
 
 def refresh_label_statuses(today: date, policy: Policy) -> int:

@@ -184,3 +184,53 @@ def test_profile_changes_are_checked_and_confined_to_ones_own_cluster(app, as_us
     assert changed.status_code == 200, changed.get_json()
     assert changed.get_json()["member_types"] == ["research", "sme"]
     assert api.get(f"/api/v1/clusters/{mine}").get_json()["member_types"] == ["research", "sme"]
+
+
+def test_null_clears_an_optional_profile_field_and_is_refused_where_it_means_nothing(app, as_user):
+    """The document and the API agree: null clears committed_members (as an empty field
+    does on the page); on a required-when-sent field or an event parameter it is a 422."""
+    with app.app_context():
+        cast = make_cast()
+        cast.cluster.committed_members = 12
+        db.session.commit()
+        mine, application_id = cast.cluster.id, Journey(cast).start().id
+    api = as_user("manager@ditenave.example")
+    cleared = api.patch(f"/api/v1/clusters/{mine}", json={"committed_members": None})
+    assert cleared.status_code == 200 and cleared.get_json()["committed_members"] is None
+    fields = error(
+        api.patch(f"/api/v1/clusters/{mine}", json={"name": None}), 422, "invalid_params"
+    )
+    assert fields["fields"] == {"name": "May not be null."}
+    url = f"/api/v1/applications/{application_id}/events"
+    refusal = error(
+        api.post(url, json={"event": "withdraw", "comment": None}), 422, "invalid_params"
+    )
+    assert refusal["fields"] == {"comment": "May not be null."}
+
+
+def test_body_integers_take_json_numbers_within_the_range_only(app, as_user):
+    with app.app_context():
+        cluster_id = make_cast().cluster.id
+    api = as_user("manager@ditenave.example")
+    for value, message in [
+        ("²", "Must be of type integer."),
+        (str(cluster_id), "Must be of type integer."),
+        (True, "Must be of type integer."),
+        (1.0, "Must be of type integer."),
+        (2**31, "Must be a whole number from 1 to 2147483647."),
+        (10**30, "Must be a whole number from 1 to 2147483647."),
+    ]:
+        body = {"cluster_id": value, "level": "bronze"}
+        refusal = error(api.post("/api/v1/applications", json=body), 422, "invalid_params")
+        assert refusal["fields"] == {"cluster_id": message}, value
+
+
+def test_a_query_string_on_an_operation_that_reads_none_is_refused(app, as_user):
+    make = submitted(app)
+    api = as_user("manager@ditenave.example")
+    refusal = error(api.get("/api/v1/me?colour=red"), 422, "invalid_params")
+    assert refusal["fields"] == {"colour": "Unknown parameter."}
+    refusal = error(api.get(f"/api/v1/applications/{make[0]}?x=1"), 422, "invalid_params")
+    assert refusal["fields"] == {"x": "Unknown parameter."}
+    refusal = error(api.get("/api/v1/labels?colour=red&limit=5"), 422, "invalid_params")
+    assert refusal["fields"] == {"colour": "Unknown parameter."}

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from werkzeug.routing import Rule
 
-from certtrack.api.core import OPERATIONS
 from certtrack.demo.data import PASSWORD
 from tests.api.conftest import token_for
+from tests.api.documented import documented_operations
 from tests.web.conftest import sign_in
 from tests.web.test_permissions import demo_ids
 
@@ -107,23 +107,21 @@ def url_for_rule(rule: Rule, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], rule.rule)
 
 
-def requests_for(rule: Rule, method: str, valid: dict[str, str]):  # type: ignore[no-untyped-def]
+def requests_for(rule: Rule, method: str, valid: dict[str, str], operations):  # type: ignore[no-untyped-def]
     """(url, keyword arguments of client.open) for one route and method."""
     url = url_for_rule(rule, valid)
     for name in rule.arguments:
         for segment in HOSTILE_SEGMENTS:
             yield url_for_rule(rule, {**valid, name: segment}), {}
-    documented = OPERATIONS.get((rule.endpoint, method))
-    if documented is not None:
-        query_names = [param["name"] for param in documented.query] or ["unknown"]
-    else:
-        query_names = QUERY_NAMES
+    documented = operations.get((rule.endpoint, method))
+    # The API's names come from its document, the pages' from the list above.
+    query_names = (documented["query"] or ["unknown"]) if documented else QUERY_NAMES
     for value in HOSTILE_VALUES:
         yield url, {"query_string": dict.fromkeys(query_names, value)}
     if method not in BODY_METHODS:
         return
     if rule.rule.startswith("/api/"):
-        fields = list((documented.body if documented else None) or {}) or ["unknown"]
+        fields = (documented["body"] if documented else []) or ["unknown"]
         for value in JSON_VALUES:
             yield url, {"json": dict.fromkeys(fields, value)}
         for raw in RAW_JSON:
@@ -152,11 +150,14 @@ def test_no_route_answers_5xx_to_hostile_input(demo, role):
     email = ROLES[role]
     headers = {"Authorization": f"Bearer {token_for(client, email, PASSWORD)}"} if email else {}
     valid = valid_path_values(demo)
+    operations = documented_operations(demo)
     failures, sent = [], 0
     for rule, method in routes(demo):
         if email:  # a hostile step may have signed the session out (POST /logout)
             sign_in(client, email)
-        for url, options in requests_for(rule, method, valid.get(rule.endpoint, valid[""])):
+        for url, options in requests_for(
+            rule, method, valid.get(rule.endpoint, valid[""]), operations
+        ):
             response = client.open(url, method=method, headers=headers, **options)
             sent += 1
             if response.status_code >= 500:

@@ -1,0 +1,284 @@
+"""One schema per resource: it serialises the answers and documents them. Request
+bodies are their own (strict) schemas: what a client sends is not what it reads."""
+
+from datetime import date, datetime
+from typing import Any
+
+from marshmallow import fields
+
+from certtrack.api.core import caller
+from certtrack.models import (
+    IndicatorKind,
+    LabelStatus,
+    Level,
+    MemberType,
+    Priority,
+    RecommendationStatus,
+    Role,
+    State,
+)
+from certtrack.schemas import (
+    Body,
+    Choice,
+    Day,
+    Flag,
+    Items,
+    Object,
+    Representation,
+    Text,
+    WholeNumber,
+    choice,
+)
+from certtrack.workflow.definition import TRANSITIONS
+from certtrack.workflow.engine import allowed_transitions
+
+TYPE_NAMES = {str: "string", int: "integer", date: "date"}
+
+
+class Stamp(fields.String):
+    """A moment (stored as naive UTC) in ISO 8601 with its Z."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kw: Any) -> str | None:
+        return value.isoformat() + "Z" if isinstance(value, datetime) else None
+
+
+class TokenSchema(Representation):
+    token = fields.String()
+    id = fields.Integer()
+    expires_at = Stamp()
+
+
+class UserSchema(Representation):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    role = fields.Enum(Role, by_value=True)
+    agency_id = fields.Integer(allow_none=True)
+    cluster_id = fields.Integer(allow_none=True)
+    locale = fields.String()
+    active = fields.Boolean()
+
+
+class PersonSchema(Representation):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class AgencySchema(Representation):
+    id = fields.Integer()
+    name = fields.String()
+    short_name = fields.String()
+    country = fields.String()
+    region = fields.String()
+    website = fields.String(allow_none=True)
+
+
+class ClusterSchema(Representation):
+    id = fields.Integer()
+    agency_id = fields.Integer()
+    name = fields.String()
+    country = fields.String()
+    region = fields.String(allow_none=True)
+    sector = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    website_in_english = fields.Boolean()
+    eccp_listed = fields.Boolean()
+    staff_fte = fields.Float(allow_none=True)
+    committed_members = fields.Integer(allow_none=True)
+    member_types = fields.List(fields.String())
+
+
+class ConsultantSchema(Representation):
+    """A consultant with the number of reviews under way: dumps {user, open_reviews}."""
+
+    id = fields.Integer(attribute="user.id")
+    name = fields.String(attribute="user.name")
+    country = fields.String(attribute="user.country", allow_none=True)
+    languages = fields.List(fields.String(), attribute="user.languages")
+    affiliation = fields.String(attribute="user.affiliation", allow_none=True)
+    open_reviews = fields.Integer(attribute="open_reviews")
+
+
+class LabelSchema(Representation):
+    number = fields.String()
+    cluster_id = fields.Integer()
+    cluster_name = fields.String(attribute="cluster.name")
+    level = fields.Enum(Level, by_value=True)
+    interview_month = fields.Function(
+        lambda label: label.interview_month.strftime("%Y-%m"), metadata={"type": "string"}
+    )
+    issued_on = fields.Date()
+    valid_until = fields.Date()
+    status = fields.Enum(LabelStatus, by_value=True)
+
+
+class PublicLabelSchema(Representation):
+    """What anyone may know of a label: nothing private."""
+
+    number = fields.String()
+    cluster_name = fields.String(attribute="cluster.name")
+    country = fields.String(attribute="cluster.country")
+    level = fields.Enum(Level, by_value=True)
+    valid_until = fields.Date()
+    status = fields.Enum(LabelStatus, by_value=True)
+
+
+class IndicatorSchema(Representation):
+    code = fields.String()
+    kind = fields.Enum(IndicatorKind, by_value=True)
+    area = fields.String()
+    name = fields.String()
+    threshold = fields.Float(allow_none=True)
+    max_score = fields.Float(allow_none=True)
+
+
+class IndicatorListSchema(Representation):
+    level = fields.Enum(Level, by_value=True)
+    items = fields.List(fields.Nested(IndicatorSchema))
+
+
+class ConsultantListSchema(Representation):
+    items = fields.List(fields.Nested(ConsultantSchema))
+
+
+class NoteSchema(Representation):
+    at = Stamp(attribute="created_at")
+    text = fields.String()
+
+
+class RecommendationSchema(Representation):
+    id = fields.Integer()
+    application_id = fields.Integer(attribute="report.application_id")
+    title = fields.String()
+    detail = fields.String(allow_none=True)
+    priority = fields.Enum(Priority, by_value=True)
+    owner = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    status = fields.Enum(RecommendationStatus, by_value=True)
+    evidence = fields.String(allow_none=True)
+    completed_on = fields.Date(allow_none=True)
+    notes = fields.List(fields.Nested(NoteSchema))
+
+
+class ParamSchema(Representation):
+    name = fields.String()
+    type = fields.Function(
+        lambda param: TYPE_NAMES[param.kind], metadata={"enum": list(TYPE_NAMES.values())}
+    )
+    required = fields.Boolean()
+
+
+class EventSchema(Representation):
+    """A step the viewer may take now, with what it asks for."""
+
+    event = fields.String()
+    description = fields.String()
+    params = fields.List(fields.Nested(ParamSchema))
+
+
+class StepSchema(Representation):
+    """One entry of an application's history."""
+
+    event = fields.String()
+    # "from" is a keyword: data_key spells it on the wire.
+    from_state = fields.Enum(State, by_value=True, allow_none=True, data_key="from")
+    to = fields.Enum(State, by_value=True, attribute="to_state")
+    by = fields.Nested(PersonSchema, attribute="actor", allow_none=True)
+    at = Stamp()
+    comment = fields.String(allow_none=True)
+
+
+class ImprovementAreaSchema(Representation):
+    title = fields.String()
+    effect = fields.String()
+
+
+class ReportSchema(Representation):
+    summary = fields.String(allow_none=True)
+    delivered_at = Stamp(allow_none=True)
+    recommendations = fields.List(fields.Nested(RecommendationSchema))
+
+
+class ApplicationSummarySchema(Representation):
+    """An application as lists show it; its allowed events are the caller's."""
+
+    id = fields.Integer()
+    cluster_id = fields.Integer()
+    cluster_name = fields.String(attribute="cluster.name")
+    level = fields.Enum(Level, by_value=True)
+    state = fields.Enum(State, by_value=True)
+    version = fields.Integer()
+    consultant = fields.Nested(PersonSchema, allow_none=True)
+    interview_date = fields.Date(allow_none=True)
+    previous_id = fields.Integer(allow_none=True)
+    label_number = fields.String(attribute="label.number", allow_none=True)
+    allowed_events = fields.List(fields.Nested(EventSchema))
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        if attr == "allowed_events":
+            return allowed_transitions(obj, caller())
+        return super().get_attribute(obj, attr, default)
+
+
+class ApplicationSchema(ApplicationSummarySchema):
+    """An application with its history, improvement areas and report."""
+
+    history = fields.List(fields.Nested(StepSchema))
+    improvement_areas = fields.List(fields.Nested(ImprovementAreaSchema))
+    report = fields.Nested(ReportSchema, allow_none=True)
+
+
+# --- request bodies -------------------------------------------------------------------
+
+
+class TokenRequestSchema(Body):
+    email = Text(required=True)
+    password = Text(required=True)
+    name = Text()
+
+
+class NewApplicationSchema(Body):
+    cluster_id = WholeNumber(required=True)
+    level = Choice(Level, required=True)
+
+
+class EventRequestSchema(Body):
+    event = choice([t.event for t in TRANSITIONS], required=True)
+    reason = Text()
+    comment = Text()
+    consultant_id = WholeNumber()
+
+
+class ReviewSchema(Body):
+    interview_date = Day()
+    values = Object()
+    summary = Text()
+    recommendations = Items(fields.Raw())
+    improvement_areas = Items(fields.Raw())
+
+
+class ImprovementAreasSchema(Body):
+    areas = Items(fields.Raw(), required=True)
+
+
+class ProfileSchema(Body):
+    """A change to a cluster's profile: the fields sent change (the service checks each
+    one); null clears the optional ones, as an empty field does on the page."""
+
+    name = Text()
+    country = Text()
+    region = Text(allow_none=True)
+    sector = Text(allow_none=True)
+    website = Text(allow_none=True)
+    website_in_english = Flag()
+    eccp_listed = Flag()
+    staff_fte = Text(allow_none=True)
+    committed_members = WholeNumber(0, allow_none=True)
+    member_types = Items(choice([m.value for m in MemberType]))
+    description = Text(allow_none=True)
+
+
+class RecommendationUpdateSchema(Body):
+    status = Choice(RecommendationStatus)
+    evidence = Text()
+    note = Text()
