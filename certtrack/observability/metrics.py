@@ -47,11 +47,17 @@ LATENCY = Histogram(
     ["endpoint", "method"],
     registry=WORKER_REGISTRY,
 )
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 # Requests that matched no route share one label: paths must not make new series.
 UNMATCHED = "unmatched"
 
 
 def register(app: Flask) -> None:
+    # A mistyped network stops the start, rather than every scrape.
+    app.extensions["certtrack_metrics_networks"] = _networks(
+        str(app.config.get("CERTTRACK_METRICS_NETWORKS") or "")
+    )
+
     @app.after_request
     def count_request(response: Response) -> Response:
         if request.endpoint == "observability.metrics":
@@ -80,7 +86,7 @@ def metrics() -> Response | tuple[Response, int]:
 
 def _refusal() -> tuple[Response, int] | None:
     token = current_app.config.get("CERTTRACK_METRICS_TOKEN") or ""
-    networks = _networks(str(current_app.config.get("CERTTRACK_METRICS_NETWORKS") or ""))
+    networks = current_app.extensions["certtrack_metrics_networks"]
     if not token and not networks:
         return _error(404, "not_found", "Not found.")
     offered = request.headers.get("Authorization", "")
@@ -100,11 +106,18 @@ def _error(status: int, code: str, message: str) -> tuple[Response, int]:
     return jsonify(body), status
 
 
-def _networks(setting: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    return [ipaddress.ip_network(part.strip()) for part in setting.split(",") if part.strip()]
+def _networks(setting: str) -> list[Network]:
+    try:
+        return [
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in setting.split(",")
+            if part.strip()
+        ]
+    except ValueError as error:
+        raise RuntimeError(f"CERTTRACK_METRICS_NETWORKS: {error}") from None
 
 
-def _address_in(address: str | None, networks: list) -> bool:  # type: ignore[type-arg]
+def _address_in(address: str | None, networks: list[Network]) -> bool:
     try:
         ip = ipaddress.ip_address(address or "")
     except ValueError:
