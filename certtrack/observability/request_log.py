@@ -24,6 +24,7 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 # URL parts named so are secrets: the path shows them as this.
 SECRET_VIEW_ARGS = frozenset({"token", "secret"})
 MASK = "[secret]"
+LOG_FORMATS = frozenset({"text", "json"})
 # The fields a request's line carries, as attributes of its record.
 FIELDS = ("request_id", "method", "path", "status", "duration_ms")
 
@@ -72,7 +73,10 @@ def _start(_app: Flask, **_extra: Any) -> None:
 def register(app: Flask) -> None:
     if app.logger.level == logging.NOTSET:
         app.logger.setLevel(logging.INFO)  # the request lines are INFO
-    if str(app.config["CERTTRACK_LOG_FORMAT"]).lower() == "json":
+    log_format = str(app.config["CERTTRACK_LOG_FORMAT"]).lower()
+    if log_format not in LOG_FORMATS:
+        raise RuntimeError(f"CERTTRACK_LOG_FORMAT must be text or json, not {log_format!r}")
+    if log_format == "json":
         default_handler.setFormatter(JsonFormatter())
     request_started.connect(_start, app)
 

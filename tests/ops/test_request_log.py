@@ -144,3 +144,8 @@ def test_no_secret_reaches_any_log_line(demo, caplog):
     assert "/password/reset/[secret]" in logged and "/calendar/[secret].ics" in logged
     leaked = [secret[:6] + "…" for secret in secrets if secret in logged]
     assert leaked == []
+
+
+def test_an_unknown_log_format_stops_the_start(migrated):
+    with pytest.raises(RuntimeError, match="CERTTRACK_LOG_FORMAT must be text or json"):
+        create_app("testing", SQLALCHEMY_DATABASE_URI=migrated, CERTTRACK_LOG_FORMAT="xml")
