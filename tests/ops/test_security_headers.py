@@ -51,17 +51,30 @@ def test_no_page_template_has_inline_script_or_style():
     assert offenders == []
 
 
-def metrics_app(migrated, hops):  # type: ignore[no-untyped-def]
-    return create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=migrated,
-        CERTTRACK_PROXY_HOPS=hops,
-        CERTTRACK_METRICS_NETWORKS="203.0.113.0/24",
-    )
+@pytest.fixture
+def proxied(migrated):  # type: ignore[no-untyped-def]
+    """An app behind `hops` proxies, whose metrics answer one network."""
+    apps = []
+
+    def make(hops: str):  # type: ignore[no-untyped-def]
+        apps.append(
+            create_app(
+                "testing",
+                SQLALCHEMY_DATABASE_URI=migrated,
+                CERTTRACK_PROXY_HOPS=hops,
+                CERTTRACK_METRICS_NETWORKS="203.0.113.0/24",
+            )
+        )
+        return apps[-1]
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
 
 
-def test_behind_a_proxy_the_client_address_and_scheme_are_the_forwarded_ones(migrated):
-    app = metrics_app(migrated, "1")
+def test_behind_a_proxy_the_client_address_and_scheme_are_the_forwarded_ones(proxied):
+    app = proxied("1")
 
     @app.get("/probe")
     def probe() -> dict[str, str | None]:
@@ -76,7 +89,7 @@ def test_behind_a_proxy_the_client_address_and_scheme_are_the_forwarded_ones(mig
     assert client.get("/metrics", headers=forwarded).status_code == 200  # an allowed network
 
 
-def test_without_proxy_hops_forwarded_headers_are_not_trusted(migrated):
+def test_without_proxy_hops_forwarded_headers_are_not_trusted(proxied):
     forwarded = {"X-Forwarded-For": "203.0.113.9"}
-    app = metrics_app(migrated, "0")
+    app = proxied("0")
     assert app.test_client().get("/metrics", headers=forwarded).status_code == 403
