@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
-from certtrack import api, cli, i18n, models, request_checks
+from certtrack import api, cli, i18n, models, observability, request_checks
 from certtrack.account import bp as account_bp
 from certtrack.admin import bp as admin_bp
 from certtrack.api import bp as api_bp
@@ -63,6 +63,7 @@ def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     cli.register(app)
+    observability.register(app)
     return app
 
 

@@ -81,6 +81,23 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
     MAX_FORM_MEMORY_SIZE = int(os.environ.get("MAX_FORM_MEMORY_SIZE", "500000"))
     MAX_FORM_PARTS = int(os.environ.get("MAX_FORM_PARTS", "1000"))
+    # Operations (monitoring, scheduler failover, proxies, logs); settings of their own.
+    # Another scheduler process leads at the latest this long after the leader went.
+    CERTTRACK_SCHEDULER_TAKEOVER_SECONDS = int(
+        os.environ.get("CERTTRACK_SCHEDULER_TAKEOVER_SECONDS", "60")
+    )
+    # /readyz fails once the leader's heartbeat is older than this.
+    CERTTRACK_HEARTBEAT_MAX_AGE_SECONDS = int(
+        os.environ.get("CERTTRACK_HEARTBEAT_MAX_AGE_SECONDS", "300")
+    )
+    # Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none, trust none).
+    CERTTRACK_PROXY_HOPS = int(os.environ.get("CERTTRACK_PROXY_HOPS", "0"))
+    # "text" or "json" (one JSON object per line, for log shippers).
+    CERTTRACK_LOG_FORMAT = os.environ.get("CERTTRACK_LOG_FORMAT", "text")
+    # /metrics answers a bearer token equal to this, or clients in these networks
+    # (comma-separated, e.g. "10.0.0.0/8,127.0.0.1/32"); with neither it is off (404).
+    CERTTRACK_METRICS_TOKEN = os.environ.get("CERTTRACK_METRICS_TOKEN")
+    CERTTRACK_METRICS_NETWORKS = os.environ.get("CERTTRACK_METRICS_NETWORKS", "")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

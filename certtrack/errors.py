@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from certtrack.extensions import db
+from certtrack.observability.request_log import loggable_path
 from certtrack.safe_redirect import back
 from certtrack.workflow.errors import WorkflowError
 
@@ -75,7 +76,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> ResponseReturnValue:
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("Unhandled error on %s %s", request.method, loggable_path())
         message = _("Something went wrong on our side; nothing was saved.")
         if wants_json():
             return json_error(500, "internal_error", message)

@@ -12,6 +12,7 @@ from certtrack.models import Agency, Cluster, Role, User
 from certtrack.services.agencies import save_agency
 from certtrack.services.invitations import invite
 from certtrack.services.settings import FIELDS, overridden, save_settings
+from certtrack.services.system_status import outbox_depth, scheduler_status
 from certtrack.services.users import create_user, update_user
 from certtrack.web import actor, form_status, paginate, roles_required, save_form
 from certtrack.workflow.policy import load_policy
@@ -184,3 +185,10 @@ def settings() -> str | Response | tuple[str, int]:
             return done
     page = render_template("admin/settings.html", form=form, fields=FIELDS, overridden=overridden())
     return page, form_status(form)
+
+
+@bp.get("/system")
+@roles_required(Role.ADMIN)
+def system() -> str:
+    """The scheduler's heartbeat, its last daily pass and dispatcher run, the outbox."""
+    return render_template("admin/system.html", scheduler=scheduler_status(), outbox=outbox_depth())

@@ -16,6 +16,7 @@ from certtrack.models.enums import (
     Role,
     State,
 )
+from certtrack.models.heartbeat import SchedulerHeartbeat
 from certtrack.models.indicator import IndicatorDefinition, IndicatorValue
 from certtrack.models.label import Label
 from certtrack.models.login_attempt import LoginAttempt
@@ -55,6 +56,7 @@ __all__ = [
     "RecommendationStatus",
     "Report",
     "Role",
+    "SchedulerHeartbeat",
     "Setting",
     "State",
     "User",

@@ -133,7 +133,10 @@ def test_public_label_page_json_and_certificate(app, demo_day):
         "status": "valid",
     }
     certificate = anonymous.get(f"/labels/{number}/certificate").get_data(as_text=True)
-    assert "holds the cluster-excellence label" in certificate and "@media print" in certificate
+    assert "holds the cluster-excellence label" in certificate and "certificate.css" in certificate
+    with anonymous.get("/static/certificate.css") as stylesheet:
+        print_rules = stylesheet.get_data(as_text=True)
+    assert "@media print" in print_rules  # a stylesheet of its own: the CSP allows no inline
     assert anonymous.get("/labels/X-XX-0000-00000").status_code == 404
     assert (
         anonymous.get("/api/v1/public/labels/X-XX-0000-00000").get_json()["error"]["code"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from playwright.sync_api import ConsoleMessage, Page
 from werkzeug.serving import make_server
 
 from certtrack import create_app
@@ -57,3 +58,18 @@ def server(live_app: Flask) -> Iterator[str]:
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    """Every page a test visits must work under the Content-Security-Policy: Chromium
+    reports each blocked script, style or frame on the console."""
+    violations: list[str] = []
+
+    def watch(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", watch)
+    yield page
+    assert violations == []

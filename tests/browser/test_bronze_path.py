@@ -175,3 +175,24 @@ def test_gold_review_scores_live_against_the_bar(page: Page, server: str, live_a
     expect(page.locator("[data-score-percent]")).to_have_text("78.1")
     expect(page.locator("[data-score-verdict]")).to_have_text("Below threshold: Q01")
     expect(page.locator("[data-score-bar]")).to_have_class(re.compile("bg-warning"))
+
+
+def test_layout_and_the_certificate_work_under_the_content_security_policy(
+    page: Page, server: str, live_app
+) -> None:
+    """Widths and positions come from data attributes through static/layout.js, the
+    certificate's print button from static/certificate.js: no inline style or script."""
+    with live_app.app_context():
+        area = db.session.scalar(select(Cluster).where(Cluster.name == "Consorzio AREA"))
+        number = area.labels[0].number
+    sign_in(page, server, "manager@area.example")
+    bar = page.locator(".timeline-bar").first
+    expect(bar).to_be_visible()
+    assert bar.evaluate("element => element.style.width").endswith("%")
+    assert bar.evaluate("element => element.getBoundingClientRect().width") > 10
+    page.goto(f"{server}/labels/{number}/certificate")
+    page.evaluate("window.print = () => { document.body.dataset.printed = 'yes'; }")
+    page.get_by_role("button", name="Print").click()
+    expect(page.locator("body")).to_have_attribute("data-printed", "yes")
+    border = page.locator(".sheet").evaluate("element => getComputedStyle(element).borderStyle")
+    assert border == "double"  # certificate.css applies

@@ -24,6 +24,7 @@ def test_two_years_a_grace_year_and_a_renewal(mail_app, smtp):
     recommendations = {rec.due_date: rec for rec in journey.application.report.recommendations}
     received: list[tuple[date, str, str]] = []
     day = date(2014, 11, 2)
+    process = scheduler.Process(mail_app)
     with time_machine.travel(datetime.combine(day, time(7, 0), tzinfo=UTC), tick=False) as clock:
         while day <= date(2017, 12, 31):
             clock.move_to(datetime.combine(day, time(7, 0), tzinfo=UTC))
@@ -33,8 +34,9 @@ def test_two_years_a_grace_year_and_a_renewal(mail_app, smtp):
                 )
             if day == RENEWED:
                 journey.fire("renew", cast.manager, day)
-            scheduler.daily_pass(mail_app)
-            scheduler.dispatch(mail_app)
+            process.lead()  # the one process leads, and renews its lease each day
+            process.daily_pass()
+            process.dispatch()
             received += [(day, r.to[0], r.subject) for r in smtp.inbox.received]
             smtp.inbox.received.clear()
             day += timedelta(days=1)

@@ -11,6 +11,9 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from certtrack.demo.data import PASSWORD
+from certtrack.models.base import utcnow
+from certtrack.services import leadership
+from certtrack.services.leadership import Candidate
 from tests.api.conftest import token_for
 from tests.api.documented import documented_operations
 from tests.web.conftest import sign_in
@@ -151,6 +154,8 @@ def test_no_route_answers_5xx_to_hostile_input(demo, role):
     headers = {"Authorization": f"Bearer {token_for(client, email, PASSWORD)}"} if email else {}
     valid = valid_path_values(demo)
     operations = documented_operations(demo)
+    with demo.app_context():  # a live scheduler: /readyz answers 200, not 503
+        assert leadership.try_lead(Candidate("sweep", "sweep-host", 1), utcnow())
     failures, sent = [], 0
     for rule, method in routes(demo):
         if email:  # a hostile step may have signed the session out (POST /logout)

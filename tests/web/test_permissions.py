@@ -125,6 +125,12 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("POST", "admin.agency", f"/admin/agencies/{ids['agency']}", only(422, "admin"), {"name": ""}),
         Case("GET", "admin.settings", "/admin/settings", only(200, "admin")),
         Case("POST", "admin.settings", "/admin/settings", only(422, "admin"), {"grace_months": "x"}),
+        Case("GET", "admin.system", "/admin/system", only(200, "admin")),
+        # For load balancers and monitoring: no sign-in. No scheduler runs in these tests,
+        # so not ready; the metrics are off without a token.
+        Case("GET", "health.healthz", "/healthz", everyone(200)),
+        Case("GET", "health.readyz", "/readyz", everyone(503)),
+        Case("GET", "observability.metrics", "/metrics", everyone(404)),
     ]  # fmt: skip
 
 
