@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -115,6 +116,21 @@ def mail_app(migrated: str, smtp: SmtpServer) -> Iterator[Flask]:
         db.session.remove()
         empty_tables()
         db.engine.dispose()
+
+
+def flask_env(database_url: str, smtp: SmtpServer, **settings: str) -> dict[str, str]:
+    """The environment of a `flask ...` process of the testing config that sends to
+    `smtp` and uses the test database."""
+    return {
+        **os.environ,
+        "FLASK_APP": "wsgi.py",
+        "FLASK_CONFIG": "testing",
+        "TEST_DATABASE_URL": database_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(smtp.port),
+        "MAIL_SUPPRESS_SEND": "false",
+        **settings,
+    }
 
 
 def noon(day: date) -> datetime:

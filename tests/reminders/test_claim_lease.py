@@ -3,7 +3,6 @@ dispatcher's slow batch is never taken from it, and nothing is sent twice. The c
 moved with time-machine; one test kills a real `flask outbox send` with SIGKILL."""
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from certtrack.services.claims import Lease, claim
 from certtrack.services.dispatch import Outcome, send_due
 from certtrack.services.invitations import request_password_reset
 from tests.builders import add_user, make_cast
+from tests.reminders.conftest import flask_env
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=120)  # the default OUTBOX_CLAIM_LEASE_SECONDS
@@ -112,15 +112,7 @@ def test_rows_of_a_killed_dispatcher_process_are_sent_once_after_the_lease(
         return await accept(server, session, envelope)
 
     smtp.inbox.handle_DATA = hang_on_the_first  # type: ignore[method-assign]
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi.py",
-        "FLASK_CONFIG": "testing",
-        "TEST_DATABASE_URL": migrated,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp.port),
-        "MAIL_SUPPRESS_SEND": "false",
-    }
+    env = flask_env(migrated, smtp)
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "outbox", "send"],
         env=env,

@@ -1,7 +1,6 @@
 """The daily pass costs a fixed number of statements; the commands and the scheduler
 process run it for real."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from certtrack.statements import recorded
 from certtrack.workflow.policy import load_policy
 from tests.builders import Journey, make_cast
 from tests.conftest import BACKEND
+from tests.reminders.conftest import flask_env
 from tests.reminders.test_delivery import clusters_with_labels
 
 DAY = date(2016, 10, 1)
@@ -59,15 +59,7 @@ def test_scheduler_process_sends_then_stops_cleanly_on_sigterm(mail_app, smtp, m
     journey = Journey(make_cast())
     application = journey.start(day=local_today() - timedelta(days=1))
     applications.fire(application, "submit", journey.cast.manager, today=local_today())
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi.py",
-        "FLASK_CONFIG": "testing",
-        "TEST_DATABASE_URL": migrated,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp.port),
-        "MAIL_SUPPRESS_SEND": "false",
-    }
+    env = flask_env(migrated, smtp)
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "scheduler", "run"],
         env=env,

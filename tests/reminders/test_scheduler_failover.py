@@ -6,7 +6,6 @@ The pass is held in its middle by the test itself: it locks the outbox table, so
 leader's pass waits on it (a legitimate slow pass: a busy database). This test
 waits on real processes, with bounded timeouts; everything else is time-machine."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from certtrack.services import leadership
 from certtrack.services.dispatch import send_due
 from tests.builders import ELIGIBLE_PROFILE, Journey, add_user, make_cast
 from tests.conftest import BACKEND
+from tests.reminders.conftest import flask_env
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="failover needs PostgreSQL")
 
@@ -78,16 +78,7 @@ def test_a_killed_leader_mid_pass_is_replaced_within_the_setting_and_nothing_is_
     send_due()  # the notices of the steps above; the test is about the pass's messages
     smtp.inbox.received.clear()
     before = set(db.session.scalars(select(OutboxMessage.message_id)))
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi.py",
-        "FLASK_CONFIG": "testing",
-        "TEST_DATABASE_URL": migrated,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp.port),
-        "MAIL_SUPPRESS_SEND": "false",
-        "CERTTRACK_SCHEDULER_TAKEOVER_SECONDS": str(TAKEOVER_SECONDS),
-    }
+    env = flask_env(migrated, smtp, CERTTRACK_SCHEDULER_TAKEOVER_SECONDS=str(TAKEOVER_SECONDS))
     locker = db.engine.connect()
     locker.execute(text("LOCK TABLE outbox_message IN EXCLUSIVE MODE"))  # reads still pass
     first = second = None
