@@ -1,6 +1,5 @@
 """Command-line interface: `flask seed-demo`, `flask users create`, `flask workflow diagram`."""
 
-import logging
 from datetime import datetime
 
 import click
@@ -120,12 +119,10 @@ def scheduler_run() -> None:
     from flask import current_app
 
     from certtrack import scheduler
+    from certtrack.observability.request_log import log_whole_process
 
-    # A long-running process: say what each job did.
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    log_whole_process(app)  # a long-running process: say what each job did, once
     click.echo(f"scheduler started: daily pass at {app.config['CERTTRACK_DAILY_PASS_AT']}")
     scheduler.run(app)
     click.echo("scheduler stopped")

@@ -70,6 +70,15 @@ def _start(_app: Flask, **_extra: Any) -> None:
     g.request_id = offered if SANE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
 
 
+def log_whole_process(app: Flask) -> None:
+    """For a long-running command (the scheduler): every logger of the process, the
+    libraries' too, writes through the app's handler (JSON when configured), once."""
+    app.logger.removeHandler(default_handler)
+    root = logging.getLogger()
+    root.addHandler(default_handler)
+    root.setLevel(logging.INFO)
+
+
 def register(app: Flask) -> None:
     if app.logger.level == logging.NOTSET:
         app.logger.setLevel(logging.INFO)  # the request lines are INFO

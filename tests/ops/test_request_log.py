@@ -16,7 +16,7 @@ from certtrack.demo import seed
 from certtrack.demo.data import PASSWORD
 from certtrack.extensions import db
 from certtrack.models import OutboxMessage
-from certtrack.observability.request_log import JsonFormatter
+from certtrack.observability.request_log import JsonFormatter, log_whole_process
 
 NOON = datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
 EMAIL = "manager@area.example"
@@ -149,3 +149,20 @@ def test_no_secret_reaches_any_log_line(demo, caplog):
 def test_an_unknown_log_format_stops_the_start(migrated):
     with pytest.raises(RuntimeError, match="CERTTRACK_LOG_FORMAT must be text or json"):
         create_app("testing", SQLALCHEMY_DATABASE_URI=migrated, CERTTRACK_LOG_FORMAT="xml")
+
+
+def test_a_long_running_command_writes_each_line_once(app, capsys):
+    """The scheduler's lines and its libraries' go through the app's one handler."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        log_whole_process(app)
+        app.logger.info("daily pass: done")
+        logging.getLogger("apscheduler.scheduler").info("job executed")
+        err = capsys.readouterr().err
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        app.logger.addHandler(default_handler)
+    assert err.count("daily pass: done") == 1
+    assert err.count("job executed") == 1
