@@ -24,11 +24,14 @@ install: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d certtrack/translations
 
 # Beside the web server: the scheduler (reminders, the outbox) and a local SMTP server
-# on 127.0.0.1:8025 that prints every message the demo sends. Ctrl-C stops all three.
+# on 127.0.0.1:8025 that writes every message the demo sends to instance/mail.log, so
+# the demo logins (also kept in instance/demo-logins.txt) stay on screen. Ctrl-C stops
+# all three.
 run: install
 	$(BIN)/flask db upgrade
-	$(BIN)/flask seed-demo
-	@$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 & smtp=$$!; \
+	$(BIN)/flask seed-demo >instance/demo-logins.txt && cat instance/demo-logins.txt
+	@echo "Demo logins: instance/demo-logins.txt; the demo's mail: instance/mail.log"
+	@$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025 >>instance/mail.log 2>&1 & smtp=$$!; \
 	$(BIN)/flask scheduler run & scheduler=$$!; \
 	trap 'kill $$smtp $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
