@@ -12,6 +12,7 @@ from sqlalchemy import select
 from certtrack.extensions import db
 from certtrack.models import User, UserSession
 from certtrack.services.account_links import make_link_token
+from certtrack.services.reminders import run_daily_pass
 from tests.builders import PASSWORD, make_cast
 
 MANAGER = "manager@ditenave.example"
@@ -228,3 +229,31 @@ def test_the_cookies_carry_no_user_id(app, manager_id, clock):
     remembered = browser.get_cookie("remember_token").value
     assert not remembered.startswith(f"{manager_id}|")
     assert not is_signed_in(with_cookie(app, "remember_token", f"{manager_id}|forged"))
+
+
+def test_the_daily_pass_forgets_sessions_over_a_month_after_they_ended(app, manager_id):
+    with app.app_context():
+        user = db.session.get(User, manager_id)
+        now, day = START.replace(tzinfo=None), timedelta(days=1)  # stored as naive UTC
+
+        def session(name: str, *, ended: datetime | None, expires: datetime) -> None:
+            db.session.add(
+                UserSession(
+                    user_id=user.id,
+                    token_hash=name,
+                    remembered=False,
+                    created_at=now - 60 * day,
+                    last_seen_at=now - 60 * day,
+                    expires_at=expires,
+                    ended_at=ended,
+                )
+            )
+
+        session("ended long ago", ended=now - 31 * day, expires=now + day)
+        session("expired long ago", ended=None, expires=now - 31 * day)
+        session("ended lately", ended=now - 29 * day, expires=now + day)
+        session("live", ended=None, expires=now + day)
+        db.session.commit()
+        run_daily_pass(now.date(), now=now)
+        kept = db.session.scalars(select(UserSession.token_hash)).all()
+    assert sorted(kept) == ["ended lately", "live"]

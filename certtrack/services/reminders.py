@@ -17,7 +17,8 @@ from sqlalchemy import Row, func, select
 
 from certtrack.extensions import db
 from certtrack.models import OutboxMessage, Role, User
-from certtrack.services import outbox
+from certtrack.models.base import utcnow
+from certtrack.services import outbox, sessions
 from certtrack.services.outbox import Draft
 from certtrack.services.reminder_kinds import KINDS, Audience, ReminderKind
 from certtrack.services.time_events import run_time_events
@@ -32,11 +33,12 @@ class PassResult:
 
 
 def run_daily_pass(today: date, now: datetime | None = None) -> PassResult:
-    """Everything the clock decides for `today`."""
+    """Everything the clock decides for `today` (and forgetting old sign-in sessions)."""
     policy = load_policy()
     events = run_time_events(today, now=now, policy=policy)
     with committed():
         written = outbox.write(decide(today, policy), now)
+        sessions.forget_old(now or utcnow())
     return PassResult(events=len(events), written=written)
 
 

@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from certtrack.extensions import db
@@ -16,6 +16,8 @@ from certtrack.models import User, UserSession
 from certtrack.models.base import utcnow
 from certtrack.services.transaction import committed
 
+# Ended and expired sessions stay listed in the database this long, then go.
+FORGET_AFTER = timedelta(days=30)
 # Writing last_seen_at on every request would turn reads into writes.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 USER_AGENT_LENGTH = 200
@@ -123,4 +125,16 @@ def end_sessions(
     if only is not None:
         query = query.where(UserSession.id == only)
     result = db.session.execute(query.values(ended_at=now))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def forget_old(now: datetime) -> int:
+    """Delete sessions that ended or expired more than FORGET_AFTER ago, inside the
+    caller's transaction (the daily pass); how many went. One statement."""
+    cutoff = now - FORGET_AFTER
+    result = db.session.execute(
+        delete(UserSession).where(
+            or_(UserSession.ended_at < cutoff, UserSession.expires_at < cutoff)
+        )
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]
