@@ -154,7 +154,7 @@ def test_an_unknown_log_format_stops_the_start(migrated):
 def test_a_long_running_command_writes_each_line_once(app, capsys):
     """The scheduler's lines and its libraries' go through the app's one handler."""
     root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
+    level, handlers, app_handlers = root.level, list(root.handlers), list(app.logger.handlers)
     try:
         log_whole_process(app)
         app.logger.info("daily pass: done")
@@ -163,6 +163,6 @@ def test_a_long_running_command_writes_each_line_once(app, capsys):
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
-        app.logger.addHandler(default_handler)
+        app.logger.handlers[:] = app_handlers  # as it was: other tests read the output
     assert err.count("daily pass: done") == 1
     assert err.count("job executed") == 1
