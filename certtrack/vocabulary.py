@@ -65,6 +65,8 @@ NAMES: dict[object, LazyString] = {
 EVENTS: dict[str, LazyString] = {
     **{t.event: t.display_name for t in TRANSITIONS},
     "create": CREATE_EVENT_NAME,
+    # Not a workflow step: an admin revoked the label and the application kept its state.
+    "revoke_label": _l("Label revoked"),
 }
 
 # The other kinds of message are named in their definitions (services.reminder_kinds).

@@ -56,6 +56,14 @@ class AgencyForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+class RevokeLabelForm(FlaskForm):
+    reason = StringField(
+        _l("Reason (shown on the public page)"),
+        validators=[DataRequired(), Length(max=300), PlainText()],
+    )
+    submit = SubmitField(_l("Revoke the label"))
+
+
 SETTING_LABELS = {
     "min_staff_fte": _l("Minimum cluster management staff (FTE)"),
     "min_committed_members": _l("Minimum committed members"),

@@ -6,9 +6,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
-from certtrack.admin.forms import AgencyForm, UserForm, settings_form
+from certtrack.admin.forms import AgencyForm, RevokeLabelForm, UserForm, settings_form
+from certtrack.clock import local_today
 from certtrack.extensions import db
-from certtrack.models import Agency, Cluster, Role, User
+from certtrack.models import Agency, Cluster, LabelStatus, Role, User
+from certtrack.models.base import utcnow
+from certtrack.services import labels
 from certtrack.services.agencies import save_agency
 from certtrack.services.invitations import invite
 from certtrack.services.settings import FIELDS, overridden, save_settings
@@ -168,6 +171,29 @@ def agency(agency_id: int | None = None) -> str | Response | tuple[str, int]:
         if done:
             return done
     return render_template("admin/agency.html", form=form, agency=record), form_status(form)
+
+
+@bp.route("/labels/<number>/revoke", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def revoke_label(number: str) -> str | Response | tuple[str, int]:
+    label = labels.by_number(number)
+    form = RevokeLabelForm()
+    if label.status == LabelStatus.REVOKED:
+        # Shown, not a form: revoking twice is refused (the service says so too).
+        message = _("Label %(number)s is already revoked.", number=label.number)
+        page = render_template("admin/revoke_label.html", form=None, label=label, refused=message)
+        return page, 409
+    if form.validate_on_submit():
+        done = save_form(
+            form,
+            lambda: labels.revoke(label, actor(), form.reason.data or "", local_today(), utcnow()),
+            _("Label %(number)s is revoked.", number=label.number),
+            url_for("labels.public", number=label.number),
+        )
+        if done:
+            return done
+    page = render_template("admin/revoke_label.html", form=form, label=label, refused=None)
+    return page, form_status(form)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

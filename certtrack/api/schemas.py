@@ -121,6 +121,9 @@ class PublicLabelSchema(Representation):
     level = fields.Enum(Level, by_value=True)
     valid_until = fields.Date()
     status = fields.Enum(LabelStatus, by_value=True)
+    # Null unless the label is revoked.
+    revoked_on = fields.Date(allow_none=True)
+    revocation_reason = fields.String(allow_none=True)
 
 
 class IndicatorSchema(Representation):

@@ -3,6 +3,7 @@ from flask import Blueprint, Response, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from certtrack.models import Label
 from certtrack.models.base import utcnow
 from certtrack.services import calendar, labels
 from certtrack.services.outbox import external_url
@@ -13,7 +14,7 @@ from certtrack.workflow.policy import load_policy
 bp = Blueprint("labels", __name__)
 
 
-def _verification(number: str) -> tuple[object, str, Markup]:
+def _verification(number: str) -> tuple[Label, str, Markup]:
     label = labels.by_number(number)
     url = external_url(url_for("labels.public", number=label.number))
     # Drawn here as inline SVG: no third-party service learns who checks which label.
@@ -25,13 +26,15 @@ def _verification(number: str) -> tuple[object, str, Markup]:
 @bp.get("/labels/<number>")
 def public(number: str) -> str:
     label, url, qr = _verification(number)
-    return render_template("labels/public.html", label=label, url=url, qr=qr)
+    current = labels.current_successor(label)
+    return render_template("labels/public.html", label=label, url=url, qr=qr, current=current)
 
 
 @bp.get("/labels/<number>/certificate")
 def certificate(number: str) -> str:
     label, url, qr = _verification(number)
-    return render_template("labels/certificate.html", label=label, url=url, qr=qr)
+    current = labels.current_successor(label)
+    return render_template("labels/certificate.html", label=label, url=url, qr=qr, current=current)
 
 
 @bp.get("/calendar/<secret>.ics")

@@ -30,6 +30,9 @@ class Label(Base):
         str_enum(LabelStatus), default=LabelStatus.VALID, index=True
     )
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("label.id"))
+    # Set when an admin revokes the label (status REVOKED); shown on the public page.
+    revoked_on: Mapped[date | None]
+    revocation_reason: Mapped[str | None] = mapped_column(String(300))
 
     cluster: Mapped["Cluster"] = relationship(back_populates="labels")
     application: Mapped["Application"] = relationship(back_populates="label")

@@ -131,6 +131,8 @@ def test_public_label_page_json_and_certificate(app, demo_day):
         "level": "gold",
         "valid_until": data["valid_until"],
         "status": "valid",
+        "revoked_on": None,
+        "revocation_reason": None,
     }
     certificate = anonymous.get(f"/labels/{number}/certificate").get_data(as_text=True)
     assert "holds the cluster-excellence label" in certificate and "certificate.css" in certificate

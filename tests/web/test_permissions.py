@@ -126,6 +126,8 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("GET", "admin.settings", "/admin/settings", only(200, "admin")),
         Case("POST", "admin.settings", "/admin/settings", only(422, "admin"), {"grace_months": "x"}),
         Case("GET", "admin.system", "/admin/system", only(200, "admin")),
+        Case("GET", "admin.revoke_label", f"/admin/labels/{ids['label']}/revoke", only(200, "admin")),
+        Case("POST", "admin.revoke_label", f"/admin/labels/{ids['label']}/revoke", only(422, "admin"), {"reason": ""}),
         # For load balancers and monitoring: no sign-in. No scheduler runs in these tests,
         # so not ready; the metrics are off without a token.
         Case("GET", "health.healthz", "/healthz", everyone(200)),
