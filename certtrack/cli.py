@@ -1,4 +1,5 @@
-"""Command-line interface: `flask seed-demo`, `flask users create`, `flask workflow diagram`."""
+"""Command-line interface: `flask seed-demo`, `flask seed-scale`, `flask users create`,
+`flask workflow diagram`."""
 
 from datetime import datetime
 
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(workflow_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_scale)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(scheduler_cli)
@@ -80,6 +82,32 @@ def seed_demo() -> None:
     from certtrack.demo import seed
 
     for line in seed():
+        click.echo(line)
+
+
+@click.command("seed-scale")
+@click.option("--clusters", type=click.IntRange(1, 1_000_000), default=10_000, show_default=True)
+@click.option("--labels-per-cluster", type=click.IntRange(1, 40), default=10, show_default=True)
+@click.option("--agencies", type=click.IntRange(1, 1000), default=20, show_default=True)
+@with_appcontext
+def seed_scale(clusters: int, labels_per_cluster: int, agencies: int) -> None:
+    """Seed a large, consistent scheme for benchmarks and demos (bulk inserts).
+
+    Every cluster gets a chain of labels over the years, each superseding the one
+    before, and ends in one of the workflow's states; all users (an admin, a
+    coordinator per agency, consultants, a manager per cluster) share one password,
+    printed at the end. Refuses a database that already holds agencies, clusters,
+    users or applications (there is no --force): run it on an empty, migrated
+    database. Writes nothing to the outbox.
+    """
+    from certtrack.demo.scale import NotEmpty
+    from certtrack.demo.scale import seed_scale as seed
+
+    try:
+        made = seed(clusters, labels_per_cluster, agencies)
+    except NotEmpty as exc:
+        raise click.ClickException(f"{exc}; nothing was added.") from None
+    for line in made.lines():
         click.echo(line)
 
 
