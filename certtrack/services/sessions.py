@@ -3,7 +3,6 @@ random secret instead of the user id; the secret is looked up here on every requ
 ending a session (signing out, a new password, "end this session" on another device)
 ends every copy of its cookies. Only a SHA-256 hash of the secret is stored."""
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -14,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from certtrack.extensions import db
 from certtrack.models import User, UserSession
 from certtrack.models.base import utcnow
+from certtrack.services.tokens import secret_hash
 from certtrack.services.transaction import committed
 
 # Ended and expired sessions stay listed in the database this long, then go.
@@ -21,10 +21,6 @@ FORGET_AFTER = timedelta(days=30)
 # Writing last_seen_at on every request would turn reads into writes.
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 USER_AGENT_LENGTH = 200
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def remembered_lifetime() -> timedelta:
@@ -51,7 +47,7 @@ def start(
     secret = secrets.token_urlsafe(32)
     row = UserSession(
         user_id=user.id,
-        token_hash=_hash(secret),
+        token_hash=secret_hash(secret),
         remembered=remember,
         created_at=now,
         last_seen_at=now,
@@ -73,7 +69,7 @@ def find(secret: str, now: datetime | None = None) -> UserSession | None:
     row = db.session.scalar(
         select(UserSession)
         .options(joinedload(UserSession.user))
-        .where(UserSession.token_hash == _hash(secret))
+        .where(UserSession.token_hash == secret_hash(secret))
     )
     if row is None or row.ended_at is not None or row.expires_at <= now or not row.user.active:
         return None

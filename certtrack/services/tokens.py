@@ -21,7 +21,8 @@ from certtrack.workflow.errors import InvalidParams
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def _hash(secret: str) -> str:
+def secret_hash(secret: str) -> str:
+    """What is stored of a secret handed to a client (tokens, feeds, sessions)."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -42,7 +43,7 @@ def issue_api_token(user: User, name: str, now: datetime | None = None) -> tuple
         user_id=user.id,
         name=name,
         prefix=secret[:10],
-        token_hash=_hash(secret),
+        token_hash=secret_hash(secret),
         created_at=now,
         expires_at=now + timedelta(days=days),
     )
@@ -54,7 +55,7 @@ def issue_api_token(user: User, name: str, now: datetime | None = None) -> tuple
 def user_for_api_token(secret: str, now: datetime | None = None) -> User | None:
     """The active user a valid (not expired, not revoked) token belongs to."""
     now = now or utcnow()
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret)))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == secret_hash(secret)))
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     user = token.user
@@ -100,7 +101,9 @@ def new_calendar_feed(user: User, now: datetime | None = None) -> str:
     secret = secrets.token_urlsafe(24)
     with committed():
         _revoke_feeds(user, now)
-        db.session.add(CalendarFeed(user_id=user.id, token_hash=_hash(secret), created_at=now))
+        db.session.add(
+            CalendarFeed(user_id=user.id, token_hash=secret_hash(secret), created_at=now)
+        )
     return secret
 
 
@@ -125,7 +128,9 @@ def has_calendar_feed(user: User) -> bool:
 
 
 def user_for_calendar_feed(secret: str) -> User | None:
-    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash(secret)))
+    feed = db.session.scalar(
+        select(CalendarFeed).where(CalendarFeed.token_hash == secret_hash(secret))
+    )
     if feed is None or feed.revoked_at is not None or not feed.user.active:
         return None
     return feed.user
