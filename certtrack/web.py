@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from certtrack import vocabulary
 from certtrack.extensions import db
+from certtrack.measurements import format_measurement
 from certtrack.models import Application, Cluster, MemberType, Role, User, UserSession
 from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.services.messages import KIND_NAMES
@@ -104,6 +105,11 @@ def register_template_helpers(app: Any) -> None:
         Role=Role,
         may=may,
         area_name=vocabulary.AREAS.get,
+        indicator_name=vocabulary.indicator_name,
+        indicator_guidance=vocabulary.indicator_guidance,
+        indicator_unit=vocabulary.indicator_unit,
+        scale_level_label=vocabulary.scale_level_label,
+        measurement=format_measurement,
         kind_name=lambda kind: str(KIND_NAMES.get(kind, kind)),
         timedelta=timedelta,
     )

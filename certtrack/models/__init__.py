@@ -7,9 +7,11 @@ from certtrack.models.enums import (
     LABELLED_STATES,
     LIVE_LABEL_STATUSES,
     OPEN_RECOMMENDATION_STATUSES,
+    Direction,
     IndicatorKind,
     LabelStatus,
     Level,
+    Measure,
     MemberType,
     Priority,
     RecommendationStatus,
@@ -17,7 +19,7 @@ from certtrack.models.enums import (
     State,
 )
 from certtrack.models.heartbeat import SchedulerHeartbeat
-from certtrack.models.indicator import IndicatorDefinition, IndicatorValue
+from certtrack.models.indicator import IndicatorDefinition, IndicatorScaleLevel, IndicatorValue
 from certtrack.models.label import Label
 from certtrack.models.login_attempt import LoginAttempt
 from certtrack.models.organisation import Agency, Cluster
@@ -39,14 +41,17 @@ __all__ = [
     "AuditEntry",
     "CalendarFeed",
     "Cluster",
+    "Direction",
     "ImprovementArea",
     "IndicatorDefinition",
     "IndicatorKind",
+    "IndicatorScaleLevel",
     "IndicatorValue",
     "Label",
     "LabelStatus",
     "Level",
     "LoginAttempt",
+    "Measure",
     "MemberType",
     "OutboxMessage",
     "OutboxStatus",

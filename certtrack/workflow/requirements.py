@@ -34,7 +34,7 @@ def is_recorded(definition: IndicatorDefinition, value: IndicatorValue | None) -
     if value is None:
         return False
     if definition.kind == IndicatorKind.BENCHMARK:
-        return bool(value.value and value.value.strip())
+        return value.number is not None  # a comment alone leaves it unanswered
     if definition.kind == IndicatorKind.BASELINE:
         return value.met is not None
     return value.score is not None
