@@ -17,11 +17,15 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from certtrack.charts import area_chart
+from certtrack.extensions import db
 from certtrack.i18n import LOCALES
 from certtrack.models import Application, User
-from certtrack.services import access, applications
-from certtrack.workflow.errors import NotFound, WorkflowError
+from certtrack.services.peers import PeerGroup
+from certtrack.services.report import AreaSection, BenchmarkReport, report_for
+from certtrack.workflow.errors import WorkflowError
 
 PACKAGE = Path(__file__).resolve().parent.parent
 FONTS = PACKAGE / "static" / "fonts"
@@ -70,11 +74,18 @@ def is_package_file(url: str) -> bool:
     return path.is_relative_to(FONTS) and path.is_file()
 
 
-def render(application: Application, context: dict[str, Any]) -> bytes:
-    """The report of `application` as PDF bytes, in the current locale. `context` is what
-    the print template shows besides the application."""
+def render(report: BenchmarkReport, label_number: str | None) -> bytes:
+    """The report as PDF bytes, in the current locale: its cover, the charts (against all
+    benchmarked peers, as the page first shows them), the tables with every peer group,
+    Silver's and Gold's sections and the recommendations."""
     module = weasyprint()
-    html = render_template(TEMPLATE, app=application, fonts=FONTS.as_uri(), **context)
+    html = render_template(
+        TEMPLATE,
+        report=report,
+        label_number=label_number,
+        chart=_print_chart,
+        fonts=FONTS.as_uri(),
+    )
     document = module.HTML(
         string=html, base_url=FONTS.as_uri() + "/", url_fetcher=_fetcher_class(module)()
     )
@@ -82,9 +93,17 @@ def render(application: Application, context: dict[str, Any]) -> bytes:
     return pdf
 
 
-def file_name(application: Application) -> str:
+def _print_chart(section: AreaSection, index: int) -> Markup:
+    """The page's chart of an area against all benchmarked peers, drawn with the shipped
+    font: the charts ask for a generic sans-serif, which would be whatever the machine
+    has (WeasyPrint does not apply the page's styles inside an SVG)."""
+    svg = area_chart(section, PeerGroup.ALL, f"area-{index}")
+    return Markup(str(svg).replace('font-family="sans-serif"', 'font-family="Report Sans"', 1))  # noqa: S704  (the chart's own, escaped markup)
+
+
+def file_name(report: BenchmarkReport) -> str:
     """A file name safe in any header and file system: certtrack-report-<cluster>-<level>.pdf."""
-    return f"certtrack-report-{slug(application.cluster.name)}-{application.level.value}.pdf"
+    return f"certtrack-report-{slug(report.cluster.name)}-{report.level.value}.pdf"
 
 
 def slug(text: str) -> str:
@@ -97,11 +116,11 @@ def slug(text: str) -> str:
 
 def for_reader(reader: User, application_id: int) -> tuple[bytes, str]:
     """The PDF of the application's report for `reader`, in their language, and its file
-    name; refused as the report page is (403/404), or 503 without Pango."""
-    application = applications.with_everything(access.get_application(reader, application_id).id)
-    # Until it is delivered, the report is the assigned consultant's draft to preview.
-    if not application.report_delivered and reader.id != application.consultant_id:
-        raise NotFound(_("This application has no report yet."))
+    name; refused as the report page is (permissions.report_refusal: 403/404), or 503
+    without Pango."""
     language = force_locale(reader.locale) if reader.locale in LOCALES else nullcontext()
     with language:
-        return render(application, {}), file_name(application)
+        report = report_for(reader, application_id)
+        application = db.session.get(Application, application_id)
+        label = application.label if application is not None else None
+        return render(report, label.number if label else None), file_name(report)
