@@ -99,6 +99,8 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
+    # A Decimal as HTML attributes want it (min="0", max="100"), whatever the locale.
+    app.jinja_env.filters["number_plain"] = lambda value: format(value.normalize(), "f")
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
     app.jinja_env.filters["tone"] = TONES.get
     app.jinja_env.globals.update(
