@@ -99,11 +99,14 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
+    # A Decimal as HTML attributes want it (min="0", max="100"), whatever the locale.
+    app.jinja_env.filters["number_plain"] = lambda value: format(value.normalize(), "f")
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
     app.jinja_env.filters["tone"] = TONES.get
     app.jinja_env.globals.update(
         Role=Role,
         may=may,
+        may_read_report=may_read_report,
         area_name=vocabulary.AREAS.get,
         indicator_name=vocabulary.indicator_name,
         indicator_guidance=vocabulary.indicator_guidance,
@@ -113,6 +116,12 @@ def register_template_helpers(app: Any) -> None:
         kind_name=lambda kind: str(KIND_NAMES.get(kind, kind)),
         timedelta=timedelta,
     )
+
+
+def may_read_report(application: Application) -> bool:
+    """Templates ask whether the signed-in user may open the application's report."""
+    user = current_user._get_current_object()
+    return user.is_authenticated and permissions.may_read_report(user, application)
 
 
 def may(action: str, subject: Application | Cluster) -> bool:

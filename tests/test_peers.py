@@ -2,13 +2,12 @@
 privacy minimum and a fixed number of statements, on hand-made clusters with known
 answers (figures worked out by hand in the comments)."""
 
-from datetime import datetime
 from decimal import Decimal
 
 import pytest
 
 from certtrack.extensions import db
-from certtrack.models import Direction, LabelStatus, Level, State
+from certtrack.models import Direction, Level
 from certtrack.services.peers import (
     PeerGroup,
     Shortfall,
@@ -20,64 +19,8 @@ from certtrack.services.peers import (
 from certtrack.services.report import build_report
 from certtrack.services.settings import save_settings
 from certtrack.statements import recorded
-from tests.builders import make_cast
 from tests.conftest import empty_tables
-from tests.peer_builders import benchmarked, hold_label, peer_cluster
-
-SECTOR = "Shipbuilding and maritime technologies"  # the cast's cluster's sector
-# Six peers: B01 (count, up), B03 (percent, neutral), B08 (scale 0-4, up); B07 only three.
-PEERS = [
-    # name, country, sector, B01, B03, B08, label held
-    ("P1", "IT", SECTOR, 10, 50, 0, (Level.SILVER, LabelStatus.VALID)),
-    ("P2", "IT", SECTOR, 20, 60, 1, (Level.SILVER, LabelStatus.VALID)),
-    ("P3", "IT", SECTOR, 30, 70, 1, (Level.SILVER, LabelStatus.VALID)),
-    ("P4", "IT", SECTOR, 40, 80, 2, (Level.GOLD, LabelStatus.LAPSED)),  # grace year: live
-    ("P5", "IT", "Agri-food", 50, 90, 3, (Level.SILVER, LabelStatus.EXPIRED)),  # not live
-    ("P6", "AT", SECTOR, 60, 100, 4, None),
-]
-OWN = {"B01": 45, "B03": 70, "B08": 2, "B07": 3}
-
-
-def build(extra_peers: int = 0):  # type: ignore[no-untyped-def]
-    """The cast's cluster with a delivered Silver (and its Bronze before), the six peers
-    (with noise that must not count), and `extra_peers` more peers in another country."""
-    cast = make_cast()
-    benchmarked(
-        cast.cluster,
-        {"B01": 5, "B03": 80, "B08": 2},
-        state=State.UPGRADED,
-        delivered=datetime(2024, 3, 1, 10),
-    )
-    own = benchmarked(
-        cast.cluster,
-        OWN,
-        level=Level.SILVER,
-        consultant=cast.consultant,
-        comments={"B01": "Counted from the member register"},
-    )
-    for i, (name, country, sector, b01, b03, b08, label) in enumerate(PEERS):
-        cluster = peer_cluster(cast.agency, name, country=country, sector=sector)
-        values = {"B01": b01, "B03": b03, "B08": b08}
-        if i < 3:
-            values["B07"] = i + 1
-        if name == "P1":  # an older benchmarking: only the latest counts
-            benchmarked(
-                cluster, {"B01": 1000}, state=State.UPGRADED, delivered=datetime(2024, 1, 5)
-            )
-        latest = benchmarked(
-            cluster,
-            values,
-            level=Level.SILVER if name == "P1" else Level.BRONZE,
-            state=State.RENEWED if name == "P2" else State.FOLLOW_UP,
-        )
-        if name == "P2":  # a draft still under review does not count
-            benchmarked(cluster, {"B01": 999}, state=State.CONSULTANT_REVIEW, delivered=None)
-        if label:
-            hold_label(latest, *label)
-    for i in range(extra_peers):
-        cluster = peer_cluster(cast.agency, f"Extra {i}", country="FR", sector="Other")
-        benchmarked(cluster, {"B01": 35, "B03": 75, "B08": 2})
-    return cast, own
+from tests.peer_builders import build
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ label status and deadline has something real to show."""
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 
 from certtrack.demo.story import Story
 from certtrack.models import Level, RecommendationStatus, User
@@ -93,7 +94,13 @@ def renewed_now_in_review(story: Story, people: dict[str, User], today: date) ->
     story.advance(renew)
     story.fire("renew", story.manager, renew, comment="Renewing before the label ends.")
     story.submit_and_assign(people["luis"], renew + timedelta(days=6))
-    draft = {code: f"Draft answer {code}" for code in ("B01", "B02", "B03", "B07", "B08")}
+    draft = {
+        "B01": {"number": 64, "comment": "Members with a signed agreement; six more in talks."},
+        "B02": {"number": 5},
+        "B03": {"number": 78},
+        "B07": {"number": Decimal("2.5")},
+        "B08": {"number": 3},
+    }
     save_benchmarking(
         story.application, people["luis"], today=today - timedelta(days=2), values=draft
     )

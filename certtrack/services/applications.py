@@ -13,6 +13,7 @@ from certtrack.models import (
     Application,
     AuditEntry,
     Cluster,
+    IndicatorValue,
     Level,
     Recommendation,
     Report,
@@ -63,6 +64,7 @@ def with_everything(application_id: int) -> Application:
             joinedload(Application.label),
             joinedload(Application.previous),
             selectinload(Application.improvement_areas),
+            selectinload(Application.indicator_values).joinedload(IndicatorValue.indicator),
             selectinload(Application.history).joinedload(AuditEntry.actor),
             joinedload(Application.report)
             .selectinload(Report.recommendations)
