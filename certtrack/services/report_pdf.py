@@ -93,11 +93,11 @@ def render(report: BenchmarkReport, label_number: str | None) -> bytes:
     return pdf
 
 
-def _print_chart(section: AreaSection, index: int) -> Markup:
+def _print_chart(section: AreaSection) -> Markup:
     """The page's chart of an area against all benchmarked peers, drawn with the shipped
     font: the charts ask for a generic sans-serif, which would be whatever the machine
     has (WeasyPrint does not apply the page's styles inside an SVG)."""
-    svg = area_chart(section, PeerGroup.ALL, f"area-{index}")
+    svg = area_chart(section, PeerGroup.ALL, f"chart-{section.key}")
     return Markup(str(svg).replace('font-family="sans-serif"', 'font-family="Report Sans"', 1))  # noqa: S704  (the chart's own, escaped markup)
 
 
