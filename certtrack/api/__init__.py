@@ -9,6 +9,7 @@ from certtrack.api import (
     labels,
     recommendations,
     report_pdf,
+    reports,
 )
 from certtrack.api.core import bp
 from certtrack.api.openapi import docs_bp
@@ -25,6 +26,7 @@ __all__ = [
     "recommendations",
     "register",
     "report_pdf",
+    "reports",
 ]
 
 
