@@ -7,7 +7,6 @@ Create Date: 2026-12-01 12:00:00.000000
 
 """
 
-import logging
 import re
 from decimal import Decimal
 
@@ -19,8 +18,6 @@ revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
-
-log = logging.getLogger("alembic.runtime.migration")
 
 # Reference data, kept literally here so that this migration means the same thing forever.
 SERVICE_SCALE = [
@@ -364,7 +361,8 @@ def upgrade():
     connection = op.get_bind()
     _fill_definitions(connection)
     parsed, kept = _convert_values(connection)
-    log.info("indicator values: %s parsed, %s kept as comments", parsed, kept)
+    # Printed, so whoever upgrades sees what became of the old text answers.
+    print(f"indicator values: {parsed} parsed, {kept} kept as comments")
 
     with op.batch_alter_table("indicator_value", schema=None) as batch_op:
         batch_op.drop_column("value")
@@ -395,7 +393,8 @@ def downgrade():
         batch_op.drop_column("comment")
         batch_op.drop_column("number")
     op.drop_table("indicator_scale_level")
-    with op.batch_alter_table("indicator_definition", schema=None) as batch_op:
+    # Dropped in place: recreating the table would trip the foreign keys of the values.
+    with op.batch_alter_table("indicator_definition", schema=None, recreate="never") as batch_op:
         for column in (
             "guidance_it",
             "guidance",
