@@ -2,6 +2,7 @@
 page's, by token, for every role."""
 
 import io
+import sys
 
 import pytest
 from pypdf import PdfReader
@@ -94,3 +95,13 @@ def test_the_document_describes_a_pdf_answer(app):
     operation = document["paths"]["/api/v1/applications/{application_id}/report.pdf"]["get"]
     assert "application/pdf" in operation["responses"]["200"]["content"]
     assert {"403", "404", "503"} <= set(operation["responses"])
+
+
+def test_without_pango_a_503_in_the_error_shape(app, demo_day, as_user, monkeypatch):
+    area = latest_application(app, "Consorzio AREA")
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as an import without Pango fails
+    response = as_user("manager@area.example", DEMO_PASSWORD).get(
+        f"/api/v1/applications/{area}/report.pdf"
+    )
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "pdf_unavailable"

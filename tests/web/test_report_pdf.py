@@ -17,6 +17,7 @@ from certtrack.models import (
     Application,
     IndicatorDefinition,
     IndicatorKind,
+    IndicatorValue,
     LabelStatus,
     Level,
     Priority,
@@ -223,3 +224,27 @@ def test_an_application_without_a_report_is_not_found(app, client):
         application_id, manager = application.id, cast.manager.email
     sign_in(client, manager, PASSWORD)
     assert client.get(f"/applications/{application_id}/report.pdf").status_code == 404
+
+
+def test_a_gold_report_shows_each_score_against_its_threshold(app, client):
+    with app.app_context():
+        cast = make_cast()
+        application = benchmarked(
+            cast.cluster, {}, level=Level.GOLD, state=State.LABEL_ISSUED, consultant=cast.consultant
+        )
+        quality = db.session.query(IndicatorDefinition).filter_by(kind=IndicatorKind.QUALITY)
+        for definition in quality:
+            application.indicator_values.append(
+                IndicatorValue(indicator_id=definition.id, score=definition.max_score)
+            )
+        first = application.indicator_values[0]
+        first.score = first.indicator.threshold - 1  # one score below its threshold
+        db.session.commit()
+        application_id, manager = application.id, cast.manager.email
+        code = first.indicator.code
+    sign_in(client, manager, PASSWORD)
+    _pages, text = pdf_text(fetch_pdf(client, application_id))
+    assert "Quality indicators" in text
+    assert "the label takes 80 % and every threshold met" in text
+    assert "Does not pass" in text
+    assert code in text
