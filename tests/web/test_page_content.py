@@ -12,7 +12,15 @@ from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEntry, ProgressNote, Recommendation, Report, User
+from certtrack.models import (
+    Application,
+    AuditEntry,
+    IndicatorValue,
+    ProgressNote,
+    Recommendation,
+    Report,
+    User,
+)
 from certtrack.services import access
 from tests.web.conftest import sign_in
 from tests.web.test_permissions import ROLES, cases, demo_ids
@@ -33,6 +41,9 @@ def mark_content(app: Flask) -> dict[int, set[str]]:
                 for note in rec.notes:
                     note.text = f"note-marker-{note.id}-end"
                     markers[report.application_id].add(note.text)
+        for value in db.session.scalars(select(IndicatorValue)):
+            value.comment = f"comment-marker-{value.id}-end"
+            markers.setdefault(value.application_id, set()).add(value.comment)
         db.session.execute(
             update(AuditEntry).values(
                 comment="history-marker-" + AuditEntry.id.cast(db.String) + "-end"
