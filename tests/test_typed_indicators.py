@@ -253,6 +253,7 @@ def test_measurements_read_in_the_readers_locale(app):
         ("B01", "10 to 20", None, "10 to 20"),
         ("B13", "1.200.000", None, "1.200.000"),  # ambiguous: kept as written
         ("B01", "yes", None, "yes"),  # yes/no only for yes/no indicators
+        ("B01", "\u0663", None, "\u0663"),  # ASCII digits only
     ],
 )
 def test_0009_reads_an_old_answer_conservatively(code, text, number, comment):

@@ -28,8 +28,8 @@ from certtrack.vocabulary import NAMES, indicator_name, scale_level_label
 BASELINE_CHOICES = [("", _l("Not answered")), ("yes", _l("Met")), ("no", _l("Not met"))]
 YES_NO_CHOICES = [("", _l("Not answered")), ("yes", _l("Yes")), ("no", _l("No"))]
 BLANK_RECOMMENDATIONS = 2
-# "12", "0.5" or "0,5": one number, the decimal mark either way.
-NUMBER_TEXT = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+# "12", "0.5" or "0,5": one number in ASCII digits, the decimal mark either way.
+NUMBER_TEXT = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)")
 
 
 class MeasurementField(StringField):

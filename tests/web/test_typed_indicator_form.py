@@ -44,7 +44,13 @@ def test_refused_measurements_show_beside_their_fields_with_what_was_typed(demo,
         before = snapshot()["indicator_value"]
     response = client.post(
         f"/applications/{review}/review",
-        data={"v_B02": "9", "v_B08": "7", "v_B07": "2,5", "c_B07": "Two and a half.", "save": "1"},
+        data={
+            "v_B02": "9",
+            "v_B08": "7",
+            "v_B07": "2,5",
+            "c_B07": "Two and a half.",
+            "save": "1",
+        },
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -53,6 +59,13 @@ def test_refused_measurements_show_beside_their_fields_with_what_was_typed(demo,
     assert 'value="2,5"' in page and "Two and a half." in page  # kept as typed
     with demo.app_context():
         assert snapshot()["indicator_value"] == before
+    response = client.post(
+        f"/applications/{review}/review", data={"v_B01": "\u0663", "save": "1"}
+    )  # an Arabic-Indic three: numbers are ASCII digits
+    assert response.status_code == 422
+    assert re.search(
+        r'name="v_B01"[^>]*>.*?Must be a number\.', response.get_data(as_text=True), re.S
+    )
     response = client.post(
         f"/applications/{review}/review",
         data={"v_B07": "2,5", "v_B08": "1", "c_B07": "Two and a half.", "save": "1"},

@@ -301,9 +301,9 @@ OTHER_NAMES_IT = {
     "Q31": "Cooperazione intersettoriale e tra cluster",
 }
 
-# One number, with "," or "." as the decimal mark, then optionally "%" or one word
+# One number in ASCII digits, with "," or "." as the decimal mark, then optionally "%" or one word
 # (a unit such as "FTE"). Anything else stays text.
-NUMBER = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(%|[^\W\d_]{1,30})?\s*$")
+NUMBER = re.compile(r"^\s*([+-]?[0-9]+(?:[.,][0-9]+)?)\s*(%|[^\W\d_]{1,30})?\s*$")
 YES_NO = {"yes": 1, "si": 1, "sì": 1, "true": 1, "no": 0, "false": 0}
 MEASURE = sa.Enum(
     "count", "number", "percent", "scale", "yesno", name="measure", native_enum=False, length=32
