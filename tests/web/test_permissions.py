@@ -84,8 +84,6 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("POST", "applications.fire", f"/applications/{app}/events/submit", only(302, *SEES_AREA)),
         Case("GET", "applications.assign", f"/applications/{sedia}/assign", only(200, "admin", "coord")),
         Case("POST", "applications.assign", f"/applications/{sedia}/assign", only(422, "admin", "coord")),
-        Case("GET", "reports.show", f"/applications/{app}/report", only(200, *SEES_AREA)),
-        Case("GET", "reports.show", f"/applications/{polo}/report", {**only(200, "consultant"), "admin": 404, "coord": 404}),
         Case("GET", "applications.report_pdf", f"/applications/{app}/report.pdf", only(200, *SEES_AREA)),
         # Polo's report is the consultant's draft: only they preview it.
         Case("GET", "applications.report_pdf", f"/applications/{polo}/report.pdf", {**only(200, "consultant"), "admin": 404, "coord": 404}),
