@@ -25,6 +25,7 @@ from certtrack.labels import bp as labels_bp
 from certtrack.main import bp as main_bp
 from certtrack.notifications import bp as notifications_bp
 from certtrack.recommendations import bp as recommendations_bp
+from certtrack.reports import bp as reports_bp
 from certtrack.reviews import bp as reviews_bp
 from certtrack.routing import IdConverter
 from certtrack.secret_key import ensure_secret_key
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         clusters_bp,
         applications_bp,
         reviews_bp,
+        reports_bp,
         recommendations_bp,
         admin_bp,
         notifications_bp,

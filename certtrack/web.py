@@ -106,6 +106,7 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.globals.update(
         Role=Role,
         may=may,
+        may_read_report=may_read_report,
         area_name=vocabulary.AREAS.get,
         indicator_name=vocabulary.indicator_name,
         indicator_guidance=vocabulary.indicator_guidance,
@@ -115,6 +116,12 @@ def register_template_helpers(app: Any) -> None:
         kind_name=lambda kind: str(KIND_NAMES.get(kind, kind)),
         timedelta=timedelta,
     )
+
+
+def may_read_report(application: Application) -> bool:
+    """Templates ask whether the signed-in user may open the application's report."""
+    user = current_user._get_current_object()
+    return user.is_authenticated and permissions.may_read_report(user, application)
 
 
 def may(action: str, subject: Application | Cluster) -> bool:

@@ -86,6 +86,7 @@ SETTING_LABELS = {
     "reminder_days": _l("Reminders before a label ends (days, comma-separated)"),
     "grace_reminder_days": _l("Reminders before the grace period ends (days)"),
     "recommendation_due_days": _l("Reminder before a recommendation is due (days)"),
+    "peer_group_minimum": _l("Report: fewest peers a group needs to show figures"),
 }
 
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from certtrack import vocabulary
 from certtrack.applications.forms import AssignForm, improvement_areas_form
 from certtrack.clock import local_today
+from certtrack.downloads import private_attachment
 from certtrack.models import (
     Application,
     Level,
@@ -17,6 +18,7 @@ from certtrack.models import (
 from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.safe_redirect import back
 from certtrack.services import access, applications, path, portfolio
+from certtrack.services import report_pdf as report_pdf_service
 from certtrack.services.benchmarking import set_improvement_areas
 from certtrack.web import (
     actor,
@@ -199,3 +201,11 @@ def improvement_areas(application_id: int) -> str | Response | tuple[str, int]:
         if done:
             return done
     return _page(applications.with_everything(application.id), form), 422
+
+
+@bp.get("/applications/<int:application_id>/report.pdf")
+@login_required
+def report_pdf(application_id: int) -> Response:
+    """The individual report as a PDF, in the reader's language."""
+    content, name = report_pdf_service.for_reader(actor(), application_id)
+    return private_attachment(content, "application/pdf", name)

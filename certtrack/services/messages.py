@@ -56,10 +56,19 @@ def workflow_notice(message: OutboxMessage, today: date, policy: Policy) -> Cont
     paragraphs = [_("Step: %(step)s.", step=vocabulary.name(event))]
     if message.context.get("reason"):
         paragraphs.append(_("Reason: %(reason)s", reason=message.context["reason"]))
+    if transition.notice_page == "report":
+        paragraphs.append(
+            _(
+                "The individual report is ready: how %(cluster)s compares with its peers, "
+                "area by area, and the recommendations to work on.",
+                cluster=application.cluster.name,
+            )
+        )
+        action = _("Read the report")
+    else:
+        action = _("Open the application")
     return Content(
-        subject=str(transition.notice_subject) % names,
-        paragraphs=paragraphs,
-        action=_("Open the application"),
+        subject=str(transition.notice_subject) % names, paragraphs=paragraphs, action=action
     )
 
 

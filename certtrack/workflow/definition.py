@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from certtrack.models import CLOSED_STATES, Application, LabelStatus, Role, State
 from certtrack.workflow import effects, guards
-from certtrack.workflow.types import AUDIENCE_NAMES, SYSTEM, Param, Thing, Transition
+from certtrack.workflow.types import AUDIENCE_NAMES, NOTICE_PAGES, SYSTEM, Param, Thing, Transition
 
 MANAGER = Role.MANAGER.value
 COORDINATOR = Role.COORDINATOR.value
@@ -116,6 +116,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         display_name=_l("Issue the label"),
         audience=("managers",),
         notice_subject=_l("%(cluster)s holds the %(level)s label"),
+        notice_page="report",  # the managers read their individual report
     ),
     _t(
         "reject",
@@ -369,6 +370,8 @@ def _event_facts_problems(transitions: Sequence[Transition]) -> list[str]:
             for a in t.audience
             if a not in AUDIENCE_NAMES
         ]
+        if t.notice_page is not None and (t.notice_page not in NOTICE_PAGES or not t.audience):
+            problems.append(f"{t.event} links its notice to an unknown page or has no notice")
     return problems
 
 

@@ -20,6 +20,7 @@ from certtrack.workflow.errors import (
     ForbiddenForRole,
     InvalidParams,
     NotAllowedInState,
+    NotFound,
     WorkflowError,
 )
 from certtrack.workflow.types import SYSTEM, Thing, Transition
@@ -64,6 +65,26 @@ def refusal(
 def allows(actor: User | None, subject: Application | Cluster, action: str) -> bool:
     """Whether `actor` may do `action` to `subject` now (templates ask this)."""
     return refusal(actor, subject, action) is None
+
+
+def report_refusal(actor: User | None, application: Application) -> WorkflowError | None:
+    """Who reads the benchmarking report of `application`: those who see the application
+    (its cluster's managers, its agency's coordinators, its assigned consultant, admins)
+    once the report is delivered; before that only the consultant drafting it, as a
+    preview. Others are refused (403); a report not delivered yet is not found (404)."""
+    if actor is None or not actor.active:
+        return ForbiddenForRole(_("You may not read this report."))
+    scope = access.scope_refusal(actor, application)
+    if scope:
+        return ForbiddenForRole(scope)
+    if application.report_delivered or allows(actor, application, Thing.BENCHMARKING):
+        return None
+    return NotFound(_("The report of this application is not delivered yet."))
+
+
+def may_read_report(actor: User | None, application: Application) -> bool:
+    """Whether `actor` may open the report of `application` (links to it ask this)."""
+    return report_refusal(actor, application) is None
 
 
 def _role_refusal(transition: Transition, actor: User | None) -> str | None:

@@ -46,6 +46,9 @@ class Policy:
     reminder_days: tuple[int, ...] = (180, 90, 30, 7)
     grace_reminder_days: tuple[int, ...] = (90, 30)
     recommendation_due_days: int = 14
+    # The report's peer groups: a group (or an indicator) with fewer peers shows no
+    # figures, so that no other cluster's value can be read off.
+    peer_group_minimum: int = 5
 
     def validity_months(self, level: Level, renewal: bool) -> int:
         if renewal:

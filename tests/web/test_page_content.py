@@ -3,12 +3,24 @@ recommendations, evidence, progress notes, summaries and history never appear on
 a role can open. Every piece of such content gets a unique marker, then every page of the
 permission matrix is read as every role."""
 
+import io
+
 import pytest
 from flask import Flask
+from pypdf import PdfReader
 from sqlalchemy import select, update
+from werkzeug.test import TestResponse
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEntry, ProgressNote, Recommendation, Report, User
+from certtrack.models import (
+    Application,
+    AuditEntry,
+    IndicatorValue,
+    ProgressNote,
+    Recommendation,
+    Report,
+    User,
+)
 from certtrack.services import access
 from tests.web.conftest import sign_in
 from tests.web.test_permissions import ROLES, cases, demo_ids
@@ -29,6 +41,9 @@ def mark_content(app: Flask) -> dict[int, set[str]]:
                 for note in rec.notes:
                     note.text = f"note-marker-{note.id}-end"
                     markers[report.application_id].add(note.text)
+        for value in db.session.scalars(select(IndicatorValue)):
+            value.comment = f"comment-marker-{value.id}-end"
+            markers.setdefault(value.application_id, set()).add(value.comment)
         db.session.execute(
             update(AuditEntry).values(
                 comment="history-marker-" + AuditEntry.id.cast(db.String) + "-end"
@@ -53,6 +68,15 @@ def hidden_from(app: Flask, email: str, markers: dict[int, set[str]]) -> set[str
     }
 
 
+def readable_text(response: TestResponse) -> str:
+    """What a reader sees of a response: a page's HTML, a PDF's text without whitespace
+    (a marker may wrap in a narrow table cell)."""
+    if response.mimetype != "application/pdf":
+        return response.get_data(as_text=True)
+    reader = PdfReader(io.BytesIO(response.data))
+    return "".join("".join(page.extract_text() for page in reader.pages).split())
+
+
 @pytest.mark.parametrize("role", [role for role in ROLES if ROLES[role] and role != "admin"])
 def test_no_page_shows_another_tenants_content(role, demo, client):
     markers = mark_content(demo)
@@ -67,7 +91,7 @@ def test_no_page_shows_another_tenants_content(role, demo, client):
     for case in cases(demo_ids(demo)):
         if case.method != "GET" or case.expect[role] != 200:
             continue
-        page = client.get(case.url).get_data(as_text=True)
+        page = readable_text(client.get(case.url))
         read += 1
         leaks += [f"{case.url}: {marker}" for marker in hidden if marker in page]
     assert read >= 10
@@ -92,3 +116,14 @@ def test_a_consultant_sees_a_cluster_through_their_own_applications_only(demo, c
     for other in others:
         assert f'/applications/{other}"' not in text
         assert not [marker for marker in markers.get(other, ()) if marker in text]
+
+
+def test_the_report_pdf_is_read_for_markers_too(demo, client):
+    """The sweep above reads PDFs as text: the manager's own report shows its markers."""
+    markers = mark_content(demo)
+    ids = demo_ids(demo)
+    sign_in(client, ROLES["manager"])
+    text = readable_text(client.get(f"/applications/{ids['area_app']}/report.pdf"))
+    # The report's own texts (the PDF leaves out the follow-up's evidence and notes).
+    own = {m for m in markers[ids["area_app"]] if m.startswith(("summary", "detail"))}
+    assert own and all(marker in text for marker in own)
