@@ -1,7 +1,6 @@
 """The accessibility sweep: the app with the demo data served in a thread for the whole
 module, one Chromium for the session (pytest-playwright), the checking tools from npm."""
 
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -21,6 +20,13 @@ NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 NPM_INSTALL = "make install, which runs npm ci"
+# What the sweep covered and how long it took, for the summary at the end of the run.
+SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in SUMMARY:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +66,3 @@ def swept_server(swept_app: Flask) -> Iterator[str]:
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
     thread.join()
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI") == "true"

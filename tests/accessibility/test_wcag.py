@@ -15,6 +15,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Response
 
 from certtrack.demo.data import PASSWORD
+from tests.accessibility.conftest import SUMMARY
 from tests.accessibility.pages import LANGUAGES, SWEPT_ROLES, Visit, visits
 from tests.web.test_permissions import ROLES, demo_ids
 
@@ -147,7 +148,12 @@ def sweep(browser: Browser, axe_script: Path, swept_app: Flask, swept_server: st
     for role in SWEPT_ROLES:
         sweep_role(browser, axe_script, swept_server, role, ids, result)
     result.seconds = time.monotonic() - started
-    print(f"\naccessibility sweep: {len(result.seen)} pages in {result.seconds:.0f} s")
+    addresses = {(seen.visit.method, seen.visit.url) for seen in result.seen}
+    SUMMARY.append(
+        f"certtrack: accessibility sweep: {len(result.seen)} pages seen ({len(addresses)}"
+        f" addresses; {len(SWEPT_ROLES)} roles x {len(LANGUAGES)} languages)"
+        f" in {result.seconds:.0f} s"
+    )
     return result
 
 
