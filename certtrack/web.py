@@ -1,7 +1,7 @@
 """Small helpers shared by the web blueprints."""
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -89,6 +89,14 @@ def format_datetime(value: datetime | None) -> str:
     return babel_format_datetime(value, "short") if value else ""
 
 
+def machine_datetime(value: datetime) -> str:
+    """A stored moment as a `<time datetime>` value: UTC to the second with a Z (the
+    microseconds a moment recorded at runtime carries are not a valid datetime string)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
 def format_month(value: date | None) -> str:
     return babel_format_date(value, "MMMM y") if value else ""
 
@@ -98,6 +106,7 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["machine_datetime"] = machine_datetime
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
     # A Decimal as HTML attributes want it (min="0", max="100"), whatever the locale.
     app.jinja_env.filters["number_plain"] = lambda value: format(value.normalize(), "f")
