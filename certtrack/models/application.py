@@ -47,6 +47,9 @@ class Application(Base):
     # The application this one renews or upgrades.
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), unique=True)
     interview_date: Mapped[date | None]
+    # Gold: the on-site visit of the two experts; the evidence is due before it.
+    visit_starts_on: Mapped[date | None]
+    visit_ends_on: Mapped[date | None]
     fee_eur: Mapped[Decimal | None] = mapped_column(Numeric(9, 2))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
