@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.models.base import Base, str_enum, utcnow
@@ -52,6 +52,9 @@ class Application(Base):
     visit_ends_on: Mapped[date | None]
     fee_eur: Mapped[Decimal | None] = mapped_column(Numeric(9, 2))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bytes its stored documents take (all versions, not the deleted ones): the quota is
+    # checked with one conditional UPDATE of it, so racing uploads cannot both pass.
+    documents_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 
