@@ -16,7 +16,7 @@ from certtrack.models import (
 )
 from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.safe_redirect import back
-from certtrack.services import access, applications, path, portfolio, visits
+from certtrack.services import access, applications, evidence, path, portfolio, visits
 from certtrack.services.benchmarking import set_improvement_areas
 from certtrack.web import (
     actor,
@@ -107,6 +107,7 @@ def _page(
         areas_form=areas_form,
         visit_form=visit_form,
         evidence_due=evidence_due(application, policy),
+        checklist=evidence.checklist(application),
         day=day,
     )
 

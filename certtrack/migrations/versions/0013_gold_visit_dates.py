@@ -1,7 +1,7 @@
 """The Gold assessment visit's first and last day.
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-01 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
