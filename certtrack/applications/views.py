@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from certtrack import vocabulary
 from certtrack.applications.forms import AssignForm, improvement_areas_form
 from certtrack.clock import local_today
+from certtrack.documents.section import document_section
 from certtrack.models import (
     Application,
     Level,
@@ -66,6 +67,12 @@ def board() -> str:
 @bp.get("/applications/<int:application_id>")
 @login_required
 def detail(application_id: int) -> str:
+    return detail_page(application_id)
+
+
+def detail_page(application_id: int, **extra: Any) -> str:
+    """The application's page (shown again with a refused document form: `extra` goes
+    to the template)."""
     user = actor()
     application = applications.with_everything(access.get_application(user, application_id).id)
     areas_form = None
@@ -78,7 +85,7 @@ def detail(application_id: int) -> str:
                 ]
             },
         )
-    return _page(application, areas_form)
+    return _page(application, areas_form, **extra)
 
 
 def _names_areas(user: User, application: Application) -> bool:
@@ -88,7 +95,7 @@ def _names_areas(user: User, application: Application) -> bool:
     )
 
 
-def _page(application: Application, areas_form: Any | None) -> str:
+def _page(application: Application, areas_form: Any | None, **extra: Any) -> str:
     user, day = actor(), local_today()
     return render_template(
         "applications/detail.html",
@@ -97,6 +104,8 @@ def _page(application: Application, areas_form: Any | None) -> str:
         next_step=path.next_step(application, day, load_policy()),
         areas_form=areas_form,
         day=day,
+        documents=document_section(application, user),
+        **extra,
     )
 
 
