@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from certtrack import vocabulary
 from certtrack.applications.forms import AssignForm, VisitForm, improvement_areas_form
 from certtrack.clock import local_today
+from certtrack.documents.section import document_section
 from certtrack.models import (
     Application,
     Level,
@@ -67,6 +68,12 @@ def board() -> str:
 @bp.get("/applications/<int:application_id>")
 @login_required
 def detail(application_id: int) -> str:
+    return detail_page(application_id)
+
+
+def detail_page(application_id: int, **extra: Any) -> str:
+    """The application's page (shown again with a refused document form: `extra` goes
+    to the template)."""
     user = actor()
     application = applications.with_everything(access.get_application(user, application_id).id)
     areas_form = None
@@ -79,7 +86,7 @@ def detail(application_id: int) -> str:
                 ]
             },
         )
-    return _page(application, areas_form)
+    return _page(application, areas_form, **extra)
 
 
 def _names_areas(user: User, application: Application) -> bool:
@@ -90,7 +97,10 @@ def _names_areas(user: User, application: Application) -> bool:
 
 
 def _page(
-    application: Application, areas_form: Any | None, visit_form: VisitForm | None = None
+    application: Application,
+    areas_form: Any | None,
+    visit_form: VisitForm | None = None,
+    **extra: Any,
 ) -> str:
     user, day, policy = actor(), local_today(), load_policy()
     if visit_form is None and permissions.allows(user, application, Thing.VISIT):
@@ -109,6 +119,8 @@ def _page(
         evidence_due=evidence_due(application, policy),
         checklist=evidence.checklist(application),
         day=day,
+        documents=document_section(application, user),
+        **extra,
     )
 
 

@@ -2,13 +2,14 @@
 Credentials come the usual AWS way (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a
 profile, an instance role)."""
 
+import io
 import tempfile
 from typing import Any, BinaryIO, cast
 
 import boto3
 from botocore.exceptions import ClientError
 
-from certtrack.storage import CHUNK, Stored, check_key, chunks, hash_of, new_key
+from certtrack.storage import Stored, check_key, chunks, hash_of, new_key
 
 
 class S3Storage:
@@ -60,15 +61,22 @@ def _missing(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}
 
 
-class _Body:
-    """A StreamingBody as a plain readable file for send_file: read in chunks, closed
-    after the response."""
+class _Body(io.RawIOBase):
+    """A StreamingBody as a plain readable file (read in chunks, closed with the
+    response), so downloads treat both stores alike."""
 
     def __init__(self, body: Any) -> None:
+        super().__init__()
         self.body = body
 
-    def read(self, size: int = CHUNK) -> bytes:
-        return cast(bytes, self.body.read(size))
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self.body.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
 
     def close(self) -> None:
         self.body.close()
+        super().close()
