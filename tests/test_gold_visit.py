@@ -2,13 +2,15 @@
 application is submitted or under review, with its dates checked; the evidence is due
 `gold_evidence_days_before_visit` before it."""
 
+import io
 from datetime import UTC, date, datetime, time
 
 import pytest
 import time_machine
+from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import Level, Setting
+from certtrack.models import IndicatorDefinition, IndicatorKind, Level, Setting
 from certtrack.services import calendar, visits
 from certtrack.workflow.deadlines import evidence_due
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams, NotAllowedInState
@@ -155,3 +157,69 @@ def test_the_calendar_feed_shows_the_visit_and_the_evidence_due_date(ctx):
         assert (visit.start, visit.end) == (START, date(2026, 4, 22))
         assert found[f"evidence-{journey.application.id}"].start == date(2026, 4, 6)
     assert not [e for e in calendar.entries(cast.other_manager, policy) if "visit" in e.uid]
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_the_evidence_checklist_for_consultant_coordinator_and_manager(app, client):
+    with app.app_context():
+        journey = gold_in_review()
+        cast = journey.cast
+        plan(journey, cast.consultant)
+        application_id = journey.application.id
+        first, second = quality_indicators()[:2]
+        people = {
+            "consultant": cast.consultant.email,
+            "coordinator": cast.coordinator.email,
+            "manager": cast.manager.email,
+        }
+        outsider = cast.other_manager.email
+    url = f"/applications/{application_id}"
+    with on_today():
+        sign_in(client, people["manager"])
+        page = client.get(url).get_data(as_text=True)
+        assert "0 of 31 have evidence" in page
+        # Each missing indicator has its own upload, tied to it.
+        assert f'name="link" value="indicator:{first.id}"' in page
+        response = client.post(
+            f"{url}/documents",
+            data={"link": f"indicator:{first.id}", "files": (io.BytesIO(PDF), "strategy.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+
+        for role, email in people.items():
+            sign_in(client, email)
+            page = client.get(url).get_data(as_text=True)
+            assert "1 of 31 have evidence" in page, role
+            start, end = page.index("data-evidence-missing"), page.index("data-evidence-present")
+            missing = page[start:end]
+            assert f"{second.code}</strong> {second.name}" in missing, role
+            assert f"{first.code}</strong>" not in missing, role
+            present = page[page.index("data-evidence-present") :]
+            assert "strategy.pdf" in present.split("</ul>")[0], role
+            assert "/download" in present.split("</ul>")[0], role
+            # Everyone on the application may add evidence while it is open.
+            assert f'name="link" value="indicator:{second.id}"' in page, role
+
+        sign_in(client, outsider)
+        assert client.get(url).status_code == 403
+
+
+def test_no_evidence_checklist_below_gold(app, client):
+    with app.app_context():
+        journey = Journey(make_cast())
+        journey.start(Level.BRONZE, date(2026, 2, 2))
+        journey.to_review(date(2026, 2, 16))
+        application_id, email = journey.application.id, journey.cast.consultant.email
+    with on_today():
+        sign_in(client, email)
+        page = client.get(f"/applications/{application_id}").get_data(as_text=True)
+    assert "have evidence" not in page
+    assert "Assessment visit" not in page
+
+
+def quality_indicators() -> list[IndicatorDefinition]:
+    query = select(IndicatorDefinition).where(IndicatorDefinition.kind == IndicatorKind.QUALITY)
+    return list(db.session.scalars(query.order_by(IndicatorDefinition.position)))

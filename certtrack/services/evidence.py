@@ -15,6 +15,7 @@ from certtrack.models import (
     Level,
     Report,
 )
+from certtrack.services.documents import current_documents
 from certtrack.workflow.definition import PERMISSIONS
 from certtrack.workflow.types import Thing
 
@@ -60,32 +61,27 @@ def _quality() -> Select[IndicatorDefinition]:
     return select(IndicatorDefinition).where(IndicatorDefinition.kind == IndicatorKind.QUALITY)
 
 
-def _current(application_id: InstrumentedAttribute[int] | int) -> list[ColumnElement[bool]]:
-    """A document that counts: the application's, not deleted, not replaced by a newer
-    version (Document.is_current in SQL)."""
+def _current(application_id: InstrumentedAttribute[int]) -> list[ColumnElement[bool]]:
+    """SQL for services.documents.current_documents: the application's documents, not
+    deleted, not replaced by a version that is not deleted."""
     newer = aliased(Document)
     return [
         Document.application_id == application_id,
         Document.deleted_at.is_(None),
-        ~exists().where(newer.replaces_id == Document.id),
+        ~exists().where(newer.replaces_id == Document.id, newer.deleted_at.is_(None)),
     ]
 
 
 def checklist(application: Application) -> Checklist | None:
-    """The quality indicators with their evidence, in order (two queries); None for an
+    """The quality indicators with their evidence, in order (three queries); None for an
     application that is not Gold."""
     if application.level != Level.GOLD:
         return None
     definitions = db.session.scalars(_quality().order_by(IndicatorDefinition.position))
-    documents = db.session.scalars(
-        select(Document)
-        .where(*_current(application.id), Document.indicator_id.is_not(None))
-        .order_by(Document.id)
-    )
     by_indicator: dict[int, list[Document]] = {}
-    for document in documents:
-        assert document.indicator_id is not None
-        by_indicator.setdefault(document.indicator_id, []).append(document)
+    for document in reversed(current_documents(application)):  # oldest first
+        if document.indicator_id is not None:
+            by_indicator.setdefault(document.indicator_id, []).append(document)
     return Checklist([Item(d, by_indicator.get(d.id, [])) for d in definitions])
 
 

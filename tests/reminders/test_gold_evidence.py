@@ -21,7 +21,7 @@ from certtrack.models import (
     Role,
     Setting,
 )
-from certtrack.services import visits
+from certtrack.services import evidence, visits
 from certtrack.services.dispatch import send_due
 from certtrack.services.reminders import run_daily_pass
 from tests.builders import Journey, add_user, make_cast
@@ -177,17 +177,21 @@ def test_a_reminder_written_before_the_evidence_was_completed_is_cancelled(mail_
     assert reminders_to(smtp, "manager@ditenave.example") == []
 
 
-def test_a_deleted_or_replaced_document_is_no_evidence(mail_app, smtp):
+def test_a_deleted_document_is_no_evidence_and_a_replaced_one_counts_once(mail_app, smtp):
     journey = gold_with_visit()
     first, second, *_rest = give_evidence(journey, quality())
     first.deleted_at = datetime(2026, 3, 20, 9, 0)
-    newer = give_evidence(journey, [second.indicator])[0]  # replaced, then the new one deleted
+    [newer] = give_evidence(journey, [second.indicator])
     newer.replaces_id = second.id
-    newer.deleted_at = datetime(2026, 3, 21, 9, 0)
     db.session.commit()
+    checklist = evidence.checklist(journey.application)
+    assert checklist is not None
+    assert checklist.missing == [first.indicator]
+    assert checklist.items[1].documents == [newer]
     run_days(smtp, date(2026, 3, 23), date(2026, 3, 23))
     text = reminders_to(smtp, "manager@ditenave.example")[0].part("text/plain")
-    assert "2 of 31 quality indicators have no evidence yet" in text
+    assert "1 of 31 quality indicators have no evidence yet" in text
+    assert f"- {first.indicator.code} {first.indicator.name}" in text
 
 
 def test_moving_the_visit_replans_the_steps_not_sent_yet(mail_app, smtp):
