@@ -18,6 +18,7 @@ from certtrack.auth import bp as auth_bp
 from certtrack.clusters import bp as clusters_bp
 from certtrack.config import CONFIGS, sqlite_in_instance_folder
 from certtrack.dashboard import bp as dashboard_bp
+from certtrack.documents.views import bp as documents_bp
 from certtrack.errors import register_error_handlers
 from certtrack.exports import bp as exports_bp
 from certtrack.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
@@ -115,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         reports_bp,
         recommendations_bp,
+        documents_bp,
         admin_bp,
         notifications_bp,
         exports_bp,

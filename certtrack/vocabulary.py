@@ -79,6 +79,11 @@ EVENTS: dict[str, LazyString] = {
     "create": CREATE_EVENT_NAME,
     # Not a workflow step: an admin revoked the label and the application kept its state.
     "revoke_label": _l("Label revoked"),
+    # Nor are the documents' steps (services.documents).
+    "document_uploaded": _l("Document uploaded"),
+    "document_replaced": _l("Document replaced"),
+    "document_deleted": _l("Document deleted"),
+    "document_downloaded": _l("Document downloaded"),
 }
 
 # The other kinds of message are named in their definitions (services.reminder_kinds).

@@ -18,9 +18,11 @@ from werkzeug.wrappers import Response
 from certtrack import vocabulary
 from certtrack.extensions import db
 from certtrack.measurements import format_measurement
-from certtrack.models import Application, Cluster, MemberType, Role, User, UserSession
+from certtrack.models import Application, Cluster, Document, MemberType, Role, User, UserSession
 from certtrack.parsing import MAX_ID, number_problem, whole_number
+from certtrack.services.file_types import type_name
 from certtrack.services.messages import KIND_NAMES
+from certtrack.sizes import format_size
 from certtrack.workflow import permissions
 from certtrack.workflow.definition import TONES
 from certtrack.workflow.errors import InvalidParams
@@ -112,10 +114,13 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["number_plain"] = lambda value: format(value.normalize(), "f")
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
     app.jinja_env.filters["tone"] = TONES.get
+    app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.filters["file_type"] = type_name
     app.jinja_env.globals.update(
         Role=Role,
         may=may,
         may_read_report=may_read_report,
+        may_change_document=may_change_document,
         area_name=vocabulary.AREAS.get,
         indicator_name=vocabulary.indicator_name,
         indicator_guidance=vocabulary.indicator_guidance,
@@ -138,6 +143,12 @@ def may(action: str, subject: Application | Cluster) -> bool:
     or a thing to edit) to `subject` now?"""
     user = current_user._get_current_object()
     return user.is_authenticated and permissions.allows(user, subject, action)
+
+
+def may_change_document(document: Document) -> bool:
+    """May the signed-in user replace or delete this document now?"""
+    user = current_user._get_current_object()
+    return user.is_authenticated and permissions.document_refusal(user, document) is None
 
 
 def apply_errors(form: Any, fields: dict[str, str], aliases: dict[str, str] | None = None) -> None:

@@ -94,6 +94,16 @@ def fire(
 ) -> AuditEntry:
     """Apply one workflow event and commit it. `expected_version` (an HTTP If-Match)
     refuses the step when the caller looked at an older version."""
+    check_version(application, expected_version)
+    with committed():
+        entry = engine.apply(
+            application, event, actor, today=today, now=now, policy=policy, **params
+        )
+    return entry
+
+
+def check_version(application: Application, expected_version: int | None) -> None:
+    """Refuse (412) a change made on a page or a read older than the application."""
     if expected_version is not None and expected_version != application.version:
         raise StaleVersion(
             _(
@@ -102,8 +112,3 @@ def fire(
                 now=application.version,
             )
         )
-    with committed():
-        entry = engine.apply(
-            application, event, actor, today=today, now=now, policy=policy, **params
-        )
-    return entry

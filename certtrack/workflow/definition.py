@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from certtrack.models import CLOSED_STATES, Application, LabelStatus, Role, State
+from certtrack.models import CLOSED_STATES, Application, LabelStatus, Level, Role, State
 from certtrack.workflow import effects, guards
 from certtrack.workflow.types import AUDIENCE_NAMES, NOTICE_PAGES, SYSTEM, Param, Thing, Transition
 
@@ -222,24 +222,38 @@ _NO_WORK: dict[str, set[str]] = {
     "benchmarking": set(),
     "improvement_areas": set(),
     "recommendations": set(),
+    "visit": set(),
 }
 PERMISSIONS: dict[State, Permissions] = {
     S.DRAFT: make_permissions(
-        **_OPEN, benchmarking=set(), improvement_areas={MANAGER}, recommendations=set()
+        **_OPEN,
+        benchmarking=set(),
+        improvement_areas={MANAGER},
+        recommendations=set(),
+        visit=set(),
     ),
+    # Gold's visit is planned by the agency, and by the consultant once assigned.
     S.SUBMITTED: make_permissions(
-        **_OPEN, benchmarking=set(), improvement_areas={MANAGER}, recommendations=set()
+        **_OPEN,
+        benchmarking=set(),
+        improvement_areas={MANAGER},
+        recommendations=set(),
+        visit={COORDINATOR, ADMIN},
     ),
     # The consultant revises Silver's improvement areas as part of the review.
     S.CONSULTANT_REVIEW: make_permissions(
-        **_OPEN, benchmarking={CONSULTANT}, improvement_areas=set(), recommendations=set()
+        **_OPEN,
+        benchmarking={CONSULTANT},
+        improvement_areas=set(),
+        recommendations=set(),
+        visit={COORDINATOR, CONSULTANT, ADMIN},
     ),
     S.LABEL_ISSUED: make_permissions(**_OPEN, **_NO_WORK),
     S.FOLLOW_UP: make_permissions(
-        **_OPEN, benchmarking=set(), improvement_areas=set(), recommendations={MANAGER}
+        **_OPEN, benchmarking=set(), improvement_areas=set(), recommendations={MANAGER}, visit=set()
     ),
     S.RENEWAL_DUE: make_permissions(
-        **_OPEN, benchmarking=set(), improvement_areas=set(), recommendations={MANAGER}
+        **_OPEN, benchmarking=set(), improvement_areas=set(), recommendations={MANAGER}, visit=set()
     ),
     S.LAPSED: make_permissions(**_OPEN, **_NO_WORK),
     S.RENEWED: make_permissions(**_CLOSED, **_NO_WORK),
@@ -269,6 +283,13 @@ def _review_closed(application: Application) -> Any:
     )
 
 
+def _no_visit(application: Application) -> Any:
+    """Only a Gold assessment has an on-site visit, and it is over with the report."""
+    if application.level != Level.GOLD:
+        return _l("Only a Gold assessment has an on-site visit.")
+    return _review_closed(application)
+
+
 THINGS: dict[Thing, ThingFacts] = {
     Thing.PROFILE: ThingFacts(
         _l("You may not edit %(name)s."),
@@ -294,6 +315,11 @@ THINGS: dict[Thing, ThingFacts] = {
     Thing.THREAD: ThingFacts(
         _l("Only the people working on this application write in its thread."),
         _l("The thread closes with the application."),
+    ),
+    Thing.VISIT: ThingFacts(
+        _l("Only the agency and the assigned consultant plan the assessment visit."),
+        _l("The visit is planned while the application is submitted or under review."),
+        lock=_no_visit,
     ),
 }
 

@@ -8,7 +8,7 @@ agency, assigned consultant)."""
 
 from flask_babel import gettext as _
 
-from certtrack.models import Application, Cluster, User
+from certtrack.models import Application, Cluster, Document, DocumentPurpose, Role, User
 from certtrack.services import access
 from certtrack.workflow.definition import (
     INITIAL_STATE,
@@ -133,3 +133,44 @@ def _edit_refusal(
         return NotAllowedInState(str(facts.when) % {"state": state.value})
     locked = facts.lock(application) if facts.lock and application is not None else None
     return NotAllowedInState(str(locked)) if locked else None
+
+
+# The signed report and its annexes come from the consultant (an admin may stand in).
+REPORT_PURPOSES = frozenset({DocumentPurpose.SIGNED_REPORT, DocumentPurpose.REPORT_ANNEX})
+REPORT_ATTACHERS = frozenset({Role.CONSULTANT, Role.ADMIN})
+# Besides the uploader, who may replace or delete someone else's document.
+DOCUMENT_KEEPERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def upload_refusal(
+    actor: User | None, application: Application, purpose: DocumentPurpose
+) -> WorkflowError | None:
+    """Why `actor` may not add a document for `purpose` to `application` now, or None:
+    the documents rule of the state (PERMISSIONS), and the report's files are the
+    consultant's."""
+    refused = refusal(actor, application, Thing.DOCUMENTS)
+    if refused is None and purpose in REPORT_PURPOSES:
+        assert actor is not None
+        if actor.role not in REPORT_ATTACHERS:
+            return ForbiddenForRole(_("Only the consultant attaches the report and its annexes."))
+    return refused
+
+
+def document_refusal(actor: User | None, document: Document) -> WorkflowError | None:
+    """Why `actor` may not replace or delete `document` now, or None: the documents rule
+    of the state, then only its uploader, a coordinator of the agency or an admin; an
+    earlier or deleted version stays as it is."""
+    refused = refusal(actor, document.application, Thing.DOCUMENTS)
+    if refused is not None:
+        return refused
+    assert actor is not None
+    if actor.id != document.uploaded_by_id and actor.role not in DOCUMENT_KEEPERS:
+        return ForbiddenForRole(
+            _(
+                "Only who uploaded it, a coordinator of the agency or an administrator"
+                " may change this document."
+            )
+        )
+    if not document.is_current:
+        return NotAllowedInState(_("This version was replaced or deleted; it stays as it is."))
+    return None

@@ -53,6 +53,7 @@ class Thing(StrEnum):
     IMPROVEMENT_AREAS = "improvement_areas"  # Silver's, named by the cluster
     RECOMMENDATIONS = "recommendations"  # the manager's progress updates
     DOCUMENTS = "documents"
+    VISIT = "visit"  # the dates of Gold's on-site assessment visit
     THREAD = "thread"
 
 

@@ -91,6 +91,8 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("GET", "reports.show", f"/applications/{app}/report", only(200, *SEES_AREA)),
         # A draft: the consultant's preview; others who see the application: not yet there.
         Case("GET", "reports.show", f"/applications/{polo}/report", {**only(200, "consultant"), "admin": 404, "coord": 404}),
+        # Polo's review is Bronze: those who plan visits are told there is none to plan.
+        Case("POST", "applications.visit", f"/applications/{polo}/visit", only(302, "admin", "coord", "consultant"), {"visit_starts_on": "2026-12-10", "visit_ends_on": "2026-12-11"}),
         Case("GET", "reviews.edit", f"/applications/{polo}/review", only(200, "consultant")),
         Case("POST", "reviews.edit", f"/applications/{polo}/review", only(302, "consultant"), {"save": "1"}),
         Case("POST", "recommendations.update", f"/recommendations/{ids['area_rec']}", only(302, "manager")),

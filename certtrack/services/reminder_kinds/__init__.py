@@ -5,6 +5,7 @@ same ones (services.messages), and both find the kinds here.
 A new kind is one more ReminderKind in one of these modules, listed in KINDS, and the
 Italian of its strings at the end of messages.po."""
 
+from certtrack.services.reminder_kinds.evidence import GOLD_EVIDENCE
 from certtrack.services.reminder_kinds.kind import Audience, ReminderKind
 from certtrack.services.reminder_kinds.labels import (
     GRACE_ENDING,
@@ -29,6 +30,7 @@ KINDS: tuple[ReminderKind, ...] = (
     RECOMMENDATION_DUE,
     RECOMMENDATION_OVERDUE,
     REVIEW_STALLED,
+    GOLD_EVIDENCE,
     COORDINATOR_DIGEST,
 )
 BY_NAME: dict[str, ReminderKind] = {kind.name: kind for kind in KINDS}

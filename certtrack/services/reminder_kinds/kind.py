@@ -91,3 +91,10 @@ class ReminderKind:
         the message's subject alone."""
         restricted = self.condition(today, policy).where(*self.subject.of(message))
         return bool(db.session.scalar(select(restricted.exists())))
+
+
+def latest_due(offsets: tuple[int, ...], days_left: int) -> int | None:
+    """The smallest offset not yet passed: the one notice that is due today (a late
+    pass sends the 30-day notice, not the 90-day and the 30-day together)."""
+    due = [offset for offset in offsets if offset >= days_left]
+    return min(due) if due else None

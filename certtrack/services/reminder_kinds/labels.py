@@ -28,6 +28,7 @@ from certtrack.services.reminder_kinds.kind import (
     Notice,
     ReminderKind,
     Subject,
+    latest_due,
 )
 from certtrack.workflow.dates import add_months, grace_cutoff, grace_end, month_start
 from certtrack.workflow.policy import Policy
@@ -60,13 +61,6 @@ def _copy(message: OutboxMessage, paragraphs: list[str]) -> list[str]:
     if message.context.get("copy"):
         return [_("A copy for the agency, sent to the cluster's managers."), *paragraphs]
     return paragraphs
-
-
-def _latest_due(offsets: tuple[int, ...], days_left: int) -> int | None:
-    """The smallest offset not yet passed: the one notice that is due today (a late
-    pass sends the 30-day notice, not the 90-day and the 30-day together)."""
-    due = [offset for offset in offsets if offset >= days_left]
-    return min(due) if due else None
 
 
 def _offset_notice(kind: str, row: Row[Any], offset: int | None) -> Notice | None:
@@ -103,7 +97,7 @@ def _ending(today: date, policy: Policy) -> Candidates:
 
 
 def _ending_notice(row: Row[Any], today: date, policy: Policy) -> Notice | None:
-    offset = _latest_due(policy.reminder_days, (row.valid_until - today).days)
+    offset = latest_due(policy.reminder_days, (row.valid_until - today).days)
     return _offset_notice("label_expiry", row, offset)
 
 
@@ -196,7 +190,7 @@ def _in_grace(today: date, policy: Policy) -> Candidates:
 
 def _grace_notice(row: Row[Any], today: date, policy: Policy) -> Notice | None:
     days = (grace_end(row.valid_until, policy.grace_months) - today).days
-    return _offset_notice("grace_ending", row, _latest_due(policy.grace_reminder_days, days))
+    return _offset_notice("grace_ending", row, latest_due(policy.grace_reminder_days, days))
 
 
 def _grace_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
