@@ -17,6 +17,7 @@ from certtrack.applications import bp as applications_bp
 from certtrack.auth import bp as auth_bp
 from certtrack.clusters import bp as clusters_bp
 from certtrack.config import CONFIGS, sqlite_in_instance_folder
+from certtrack.conversation import bp as conversation_bp
 from certtrack.dashboard import bp as dashboard_bp
 from certtrack.errors import register_error_handlers
 from certtrack.exports import bp as exports_bp
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard_bp,
         clusters_bp,
         applications_bp,
+        conversation_bp,
         reviews_bp,
         recommendations_bp,
         admin_bp,

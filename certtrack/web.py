@@ -15,7 +15,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
-from certtrack import vocabulary
+from certtrack import markdown, vocabulary
 from certtrack.extensions import db
 from certtrack.models import Application, Cluster, MemberType, Role, User, UserSession
 from certtrack.parsing import MAX_ID, number_problem, whole_number
@@ -100,6 +100,7 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
     app.jinja_env.filters["tone"] = TONES.get
+    app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals.update(
         Role=Role,
         may=may,

@@ -10,13 +10,15 @@ from certtrack.applications.forms import AssignForm, improvement_areas_form
 from certtrack.clock import local_today
 from certtrack.models import (
     Application,
+    AuditEntry,
+    ConversationMessage,
     Level,
     Role,
     User,
 )
 from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.safe_redirect import back
-from certtrack.services import access, applications, path, portfolio
+from certtrack.services import access, applications, conversation, path, portfolio
 from certtrack.services.benchmarking import set_improvement_areas
 from certtrack.web import (
     actor,
@@ -35,6 +37,9 @@ from certtrack.workflow.policy import load_policy
 from certtrack.workflow.types import Thing
 
 bp = Blueprint("applications", __name__)
+# The application page stays bounded: the latest messages only, the rest on their page.
+CONVERSATION_PREVIEW = 3
+HISTORY_MESSAGES = 20
 # The events the assignment page takes (whichever the state allows).
 ASSIGNING = [t.event for t in TRANSITIONS if t.page == "applications.assign"]
 
@@ -90,9 +95,24 @@ def _names_areas(user: User, application: Application) -> bool:
 
 def _page(application: Application, areas_form: Any | None) -> str:
     user, day = actor(), local_today()
+    latest = conversation.latest(user, application, HISTORY_MESSAGES)
+    # Newest first: the steps and the latest messages (internal notes only for those
+    # who read them); the conversation has the rest.
+    items: list[AuditEntry | ConversationMessage] = [
+        *reversed(application.history),
+        *reversed(latest.messages),
+    ]
+    history = sorted(
+        items,
+        key=lambda item: item.at if isinstance(item, AuditEntry) else item.created_at,
+        reverse=True,
+    )
     return render_template(
         "applications/detail.html",
         app=application,
+        history=history,
+        conversation=latest,
+        conversation_preview=CONVERSATION_PREVIEW,
         actions=allowed_transitions(application, user),
         next_step=path.next_step(application, day, load_policy()),
         areas_form=areas_form,

@@ -2,6 +2,7 @@
 
 from certtrack.models.application import Application, ImprovementArea
 from certtrack.models.audit import AuditEntry
+from certtrack.models.conversation import ConversationMessage, ConversationMute
 from certtrack.models.enums import (
     CLOSED_STATES,
     LABELLED_STATES,
@@ -39,6 +40,8 @@ __all__ = [
     "AuditEntry",
     "CalendarFeed",
     "Cluster",
+    "ConversationMessage",
+    "ConversationMute",
     "ImprovementArea",
     "IndicatorDefinition",
     "IndicatorKind",

@@ -214,9 +214,23 @@ def make_permissions(**edit: set[str]) -> Permissions:
     return {Thing(thing): frozenset(roles) for thing, roles in edit.items()}
 
 
-# Documents and the thread have no pages yet; whatever comes uses these rules.
-_OPEN: dict[str, set[str]] = {"profile": KEEPERS, "documents": PARTICIPANTS, "thread": PARTICIPANTS}
-_CLOSED: dict[str, set[str]] = {"profile": KEEPERS, "documents": set(), "thread": set()}
+# Internal notes: the agency's side of the conversation. Whoever may write one in some
+# state reads them in every state (permissions.reads_internal_notes).
+AGENCY_SIDE = {COORDINATOR, CONSULTANT, ADMIN}
+# Documents have no pages yet; whatever comes uses these rules. The conversation stays
+# readable once the application is closed, but takes no new messages.
+_OPEN: dict[str, set[str]] = {
+    "profile": KEEPERS,
+    "documents": PARTICIPANTS,
+    "thread": PARTICIPANTS,
+    "internal_notes": AGENCY_SIDE,
+}
+_CLOSED: dict[str, set[str]] = {
+    "profile": KEEPERS,
+    "documents": set(),
+    "thread": set(),
+    "internal_notes": set(),
+}
 _NO_WORK: dict[str, set[str]] = {
     "benchmarking": set(),
     "improvement_areas": set(),
@@ -292,6 +306,10 @@ THINGS: dict[Thing, ThingFacts] = {
     ),
     Thing.THREAD: ThingFacts(
         _l("Only the people working on this application write in its thread."),
+        _l("The thread closes with the application."),
+    ),
+    Thing.INTERNAL_NOTES: ThingFacts(
+        _l("Only the agency and the assigned consultant write internal notes."),
         _l("The thread closes with the application."),
     ),
 }

@@ -112,3 +112,13 @@ def _edit_refusal(
         return NotAllowedInState(str(facts.when) % {"state": state.value})
     locked = facts.lock(application) if facts.lock and application is not None else None
     return NotAllowedInState(str(locked)) if locked else None
+
+
+def reads_internal_notes(actor: User | None, application: Application) -> bool:
+    """Whether `actor` reads the application's internal notes: the roles that write them
+    in some state (the agency's side, never the cluster's managers) read them in every
+    state, within their scope (their agency, the application assigned to them)."""
+    if actor is None or not actor.active:
+        return False
+    writers = {role for rules in PERMISSIONS.values() for role in rules[Thing.INTERNAL_NOTES]}
+    return actor.role.value in writers and access.scope_refusal(actor, application) is None

@@ -53,7 +53,8 @@ class Thing(StrEnum):
     IMPROVEMENT_AREAS = "improvement_areas"  # Silver's, named by the cluster
     RECOMMENDATIONS = "recommendations"  # the manager's progress updates
     DOCUMENTS = "documents"
-    THREAD = "thread"
+    THREAD = "thread"  # the application's conversation
+    INTERNAL_NOTES = "internal_notes"  # its notes the cluster never sees
 
 
 # Who hears of a step (services.notices resolves them to people).

@@ -8,8 +8,17 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEntry, ProgressNote, Recommendation, Report, User
+from certtrack.models import (
+    Application,
+    AuditEntry,
+    ConversationMessage,
+    ProgressNote,
+    Recommendation,
+    Report,
+    User,
+)
 from certtrack.services import access
+from certtrack.workflow.permissions import reads_internal_notes
 from tests.web.conftest import sign_in
 from tests.web.test_permissions import ROLES, cases, demo_ids
 
@@ -38,8 +47,23 @@ def mark_content(app: Flask) -> dict[int, set[str]]:
             select(AuditEntry.id, AuditEntry.application_id)
         ):
             markers.setdefault(application_id, set()).add(f"history-marker-{entry_id}-end")
+        for message in db.session.scalars(select(ConversationMessage)):
+            kind = "internal" if message.internal else "message"
+            message.body = f"{kind}-marker-{message.id}-end"
+            markers.setdefault(message.application_id, set()).add(message.body)
         db.session.commit()
     return markers
+
+
+def unreadable_notes(app: Flask, user: User) -> set[str]:
+    """The markers of the internal notes `user` may not read, on applications they see
+    as well (a cluster's manager reads none)."""
+    notes = select(ConversationMessage).where(ConversationMessage.internal.is_(True))
+    return {
+        f"internal-marker-{note.id}-end"
+        for note in db.session.scalars(notes)
+        if not reads_internal_notes(user, note.application)
+    }
 
 
 def hidden_from(app: Flask, email: str, markers: dict[int, set[str]]) -> set[str]:
@@ -48,7 +72,8 @@ def hidden_from(app: Flask, email: str, markers: dict[int, set[str]]) -> set[str
         visible = set(
             db.session.scalars(select(Application.id).where(access.application_filter(user)))
         )
-    return {
+        notes = unreadable_notes(app, user)
+    return notes | {
         marker for app_id, texts in markers.items() if app_id not in visible for marker in texts
     }
 
@@ -92,3 +117,27 @@ def test_a_consultant_sees_a_cluster_through_their_own_applications_only(demo, c
     for other in others:
         assert f'/applications/{other}"' not in text
         assert not [marker for marker in markers.get(other, ()) if marker in text]
+
+
+def test_the_cluster_reads_its_conversation_but_never_an_internal_note(demo, client):
+    """AREA's manager reads the messages of AREA's conversation on the application page
+    and the conversation page, and no internal note, not even in the history."""
+    markers = mark_content(demo)
+    ids = demo_ids(demo)
+    with demo.app_context():
+        messages = db.session.scalars(
+            select(ConversationMessage).where(ConversationMessage.application_id == ids["area_app"])
+        ).all()
+    notes = {m.body for m in messages if m.internal}
+    shared = {m.body for m in messages if not m.internal}
+    assert notes and shared and notes | shared <= markers[ids["area_app"]]
+    sign_in(client, ROLES["manager"])
+    for url in (f"/applications/{ids['area_app']}", f"/applications/{ids['area_app']}/conversation"):
+        page = client.get(url).get_data(as_text=True)
+        assert shared <= {marker for marker in shared if marker in page}, url
+        assert not [note for note in notes if note in page], url
+        assert "data-internal" not in page and "Internal note" not in page, url
+    sign_in(client, ROLES["coord"])
+    page = client.get(f"/applications/{ids['area_app']}/conversation").get_data(as_text=True)
+    assert notes | shared <= {marker for marker in notes | shared if marker in page}
+    assert "Internal note — not visible to the cluster" in page

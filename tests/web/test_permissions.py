@@ -84,6 +84,11 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("POST", "applications.fire", f"/applications/{app}/events/submit", only(302, *SEES_AREA)),
         Case("GET", "applications.assign", f"/applications/{sedia}/assign", only(200, "admin", "coord")),
         Case("POST", "applications.assign", f"/applications/{sedia}/assign", only(422, "admin", "coord")),
+        # AREA's conversation: everyone on the application; an empty post comes back.
+        Case("GET", "conversation.thread", f"/applications/{app}/conversation", only(200, *SEES_AREA)),
+        Case("POST", "conversation.thread", f"/applications/{app}/conversation", only(422, *SEES_AREA), {"body": ""}),
+        Case("POST", "conversation.mute", f"/applications/{app}/conversation/mute", only(302, *SEES_AREA)),
+        Case("POST", "conversation.unmute", f"/applications/{app}/conversation/unmute", only(302, *SEES_AREA)),
         Case("POST", "applications.improvement_areas", f"/applications/{app}/improvement-areas", only(302, "manager")),
         Case("GET", "reviews.edit", f"/applications/{polo}/review", only(200, "consultant")),
         Case("POST", "reviews.edit", f"/applications/{polo}/review", only(302, "consultant"), {"save": "1"}),
