@@ -37,7 +37,7 @@ def setup_conversation():  # type: ignore[no-untyped-def]
 
 
 def test_a_message_reaches_each_other_participant_once_in_their_language(mail_app, smtp):
-    cast, app, colleague, opted_out = setup_conversation()
+    cast, app, colleague, _opted_out = setup_conversation()
     smtp.inbox.received.clear()
     conversation.set_muted(colleague, app, True)
     message = conversation.post(

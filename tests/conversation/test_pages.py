@@ -4,6 +4,7 @@ the thread's pages."""
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -149,3 +150,27 @@ def test_the_thread_opens_on_its_newest_page_and_the_application_page_stays_boun
     shown = re.findall(r"Numbered (\d\d)\.", page)
     assert shown == ["57", "58", "59"]  # the preview; the history names no bodies
     assert "Earlier messages are in the conversation." in page
+
+
+def test_no_feed_or_export_carries_a_message(demo, client):
+    """Conversations stay in the conversation: the calendar feed and the CSV exports
+    carry no message, internal or not."""
+    with demo.app_context():
+        bodies = []
+        for message in db.session.scalars(select(ConversationMessage)):
+            message.body = f"conversation-marker-{message.id}-end"
+            bodies.append(message.body)
+        db.session.commit()
+    assert bodies
+    for role in ("coord", "manager", "consultant"):
+        sign_in(client, ROLES[role])
+        page = client.post("/account/calendar").get_data(as_text=True)
+        feed = re.search(r"data-feed-url>([^<]+)<", page)
+        assert feed, role
+        answer = client.get(urlsplit(feed.group(1)).path)
+        assert answer.status_code == 200 and answer.mimetype == "text/calendar"
+        texts = [answer.get_data(as_text=True)]
+        if role == "coord":
+            for export in ("clusters", "labels", "recommendations"):
+                texts.append(client.get(f"/exports/{export}.csv").get_data(as_text=True))
+        assert not [body for body in bodies for text in texts if body in text], role
