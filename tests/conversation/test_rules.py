@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import func, select
 
 from certtrack.extensions import db
-from certtrack.models import ConversationMessage, OutboxMessage
+from certtrack.models import CLOSED_STATES, ConversationMessage, OutboxMessage, State
 from certtrack.services import conversation
+from certtrack.workflow.definition import PERMISSIONS
 from certtrack.workflow.errors import WorkflowError
 from certtrack.workflow.permissions import reads_internal_notes
+from certtrack.workflow.types import Thing
 from tests.builders import Journey, make_cast
 
 DAY = date(2014, 9, 1)
@@ -132,3 +134,13 @@ def test_mute_and_unmute_are_idempotent(reviewed):
     conversation.set_muted(cast.manager, app, False)
     conversation.set_muted(cast.manager, app, False)
     assert not conversation.is_muted(cast.manager, app)
+
+
+def test_the_permissions_table_gives_internal_notes_to_the_agency_side_while_open():
+    for state in State:
+        roles = PERMISSIONS[state][Thing.INTERNAL_NOTES]
+        if state in CLOSED_STATES:
+            assert roles == set(), state
+        else:
+            assert roles == {"coordinator", "consultant", "admin"}, state
+            assert "manager" in PERMISSIONS[state][Thing.THREAD], state
