@@ -17,6 +17,7 @@ from certtrack.applications import bp as applications_bp
 from certtrack.auth import bp as auth_bp
 from certtrack.clusters import bp as clusters_bp
 from certtrack.config import CONFIGS, sqlite_in_instance_folder
+from certtrack.conversation import bp as conversation_bp
 from certtrack.dashboard import bp as dashboard_bp
 from certtrack.documents.views import bp as documents_bp
 from certtrack.errors import register_error_handlers
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard_bp,
         clusters_bp,
         applications_bp,
+        conversation_bp,
         reviews_bp,
         reports_bp,
         recommendations_bp,

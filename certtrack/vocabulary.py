@@ -89,6 +89,7 @@ EVENTS: dict[str, LazyString] = {
 # The other kinds of message are named in their definitions (services.reminder_kinds).
 MESSAGE_KINDS = {
     "workflow_notice": _l("A step on an application"),
+    "conversation_message": _l("A message in an application's conversation"),
     "password_reset": _l("New password"),
     "invitation": _l("Invitation"),
 }

@@ -15,7 +15,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
-from certtrack import vocabulary
+from certtrack import markdown, vocabulary
 from certtrack.extensions import db
 from certtrack.measurements import format_measurement
 from certtrack.models import Application, Cluster, Document, MemberType, Role, User, UserSession
@@ -116,6 +116,7 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["tone"] = TONES.get
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["file_type"] = type_name
+    app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals.update(
         Role=Role,
         may=may,

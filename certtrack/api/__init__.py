@@ -5,6 +5,7 @@ from flask import Flask
 from certtrack.api import (
     account,
     applications,
+    conversation,
     directory,
     labels,
     recommendations,
@@ -21,6 +22,7 @@ __all__ = [
     "account",
     "applications",
     "bp",
+    "conversation",
     "directory",
     "labels",
     "recommendations",

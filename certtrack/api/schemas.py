@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import fields
 
+from certtrack import markdown
 from certtrack.api.core import caller
 from certtrack.models import (
     Direction,
@@ -264,6 +265,26 @@ class ApplicationSchema(ApplicationSummarySchema):
 
 
 # --- request bodies -------------------------------------------------------------------
+
+
+class ConversationMessageSchema(Representation):
+    """A message of an application's conversation: its Markdown source and the
+    sanitised HTML it renders to."""
+
+    id = fields.Integer()
+    application_id = fields.Integer()
+    author = fields.Nested(PersonSchema)
+    author_role = fields.String(attribute="author.role")
+    created_at = Stamp()
+    edited_at = Stamp(allow_none=True)
+    internal = fields.Boolean()
+    body = fields.String()
+    html = fields.Function(lambda message: str(markdown.render(message.body)))
+
+
+class NewConversationMessageSchema(Body):
+    body = Text(required=True)
+    internal = Flag()
 
 
 class TokenRequestSchema(Body):

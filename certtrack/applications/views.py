@@ -12,13 +12,23 @@ from certtrack.documents.section import document_section
 from certtrack.downloads import private_attachment
 from certtrack.models import (
     Application,
+    AuditEntry,
+    ConversationMessage,
     Level,
     Role,
     User,
 )
 from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.safe_redirect import back
-from certtrack.services import access, applications, evidence, path, portfolio, visits
+from certtrack.services import (
+    access,
+    applications,
+    conversation,
+    evidence,
+    path,
+    portfolio,
+    visits,
+)
 from certtrack.services import report_pdf as report_pdf_service
 from certtrack.services.benchmarking import set_improvement_areas
 from certtrack.web import (
@@ -39,6 +49,9 @@ from certtrack.workflow.policy import load_policy
 from certtrack.workflow.types import Thing
 
 bp = Blueprint("applications", __name__)
+# The application page stays bounded: the latest messages only, the rest on their page.
+CONVERSATION_PREVIEW = 3
+HISTORY_MESSAGES = 20
 # The events the assignment page takes (whichever the state allows).
 ASSIGNING = [t.event for t in TRANSITIONS if t.page == "applications.assign"]
 
@@ -111,9 +124,24 @@ def _page(
             visit_starts_on=application.visit_starts_on,
             visit_ends_on=application.visit_ends_on,
         )
+    latest = conversation.latest(user, application, HISTORY_MESSAGES)
+    # Newest first: the steps and the latest messages (internal notes only for those
+    # who read them); the conversation has the rest.
+    items: list[AuditEntry | ConversationMessage] = [
+        *reversed(application.history),
+        *reversed(latest.messages),
+    ]
+    history = sorted(
+        items,
+        key=lambda item: item.at if isinstance(item, AuditEntry) else item.created_at,
+        reverse=True,
+    )
     return render_template(
         "applications/detail.html",
         app=application,
+        history=history,
+        conversation=latest,
+        conversation_preview=CONVERSATION_PREVIEW,
         actions=allowed_transitions(application, user),
         next_step=path.next_step(application, day, policy),
         areas_form=areas_form,

@@ -2,6 +2,7 @@
 
 from certtrack.models.application import Application, ImprovementArea
 from certtrack.models.audit import AuditEntry
+from certtrack.models.conversation import ConversationMessage, ConversationMute
 from certtrack.models.document import Document, DocumentPurpose
 from certtrack.models.enums import (
     CLOSED_STATES,
@@ -42,6 +43,8 @@ __all__ = [
     "AuditEntry",
     "CalendarFeed",
     "Cluster",
+    "ConversationMessage",
+    "ConversationMute",
     "Direction",
     "Document",
     "DocumentPurpose",

@@ -215,9 +215,23 @@ def make_permissions(**edit: set[str]) -> Permissions:
     return {Thing(thing): frozenset(roles) for thing, roles in edit.items()}
 
 
-# Documents and the thread have no pages yet; whatever comes uses these rules.
-_OPEN: dict[str, set[str]] = {"profile": KEEPERS, "documents": PARTICIPANTS, "thread": PARTICIPANTS}
-_CLOSED: dict[str, set[str]] = {"profile": KEEPERS, "documents": set(), "thread": set()}
+# Internal notes: the agency's side of the conversation. Whoever may write one in some
+# state reads them in every state (permissions.reads_internal_notes).
+AGENCY_SIDE = {COORDINATOR, CONSULTANT, ADMIN}
+# Documents are shared and the conversation held while the application is open; a
+# closed application keeps its documents and stays readable, but takes nothing new.
+_OPEN: dict[str, set[str]] = {
+    "profile": KEEPERS,
+    "documents": PARTICIPANTS,
+    "thread": PARTICIPANTS,
+    "internal_notes": AGENCY_SIDE,
+}
+_CLOSED: dict[str, set[str]] = {
+    "profile": KEEPERS,
+    "documents": set(),
+    "thread": set(),
+    "internal_notes": set(),
+}
 _NO_WORK: dict[str, set[str]] = {
     "benchmarking": set(),
     "improvement_areas": set(),
@@ -320,6 +334,10 @@ THINGS: dict[Thing, ThingFacts] = {
         _l("Only the agency and the assigned consultant plan the assessment visit."),
         _l("The visit is planned while the application is submitted or under review."),
         lock=_no_visit,
+    ),
+    Thing.INTERNAL_NOTES: ThingFacts(
+        _l("Only the agency and the assigned consultant write internal notes."),
+        _l("The thread closes with the application."),
     ),
 }
 

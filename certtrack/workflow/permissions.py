@@ -174,3 +174,13 @@ def document_refusal(actor: User | None, document: Document) -> WorkflowError | 
     if not document.is_current:
         return NotAllowedInState(_("This version was replaced or deleted; it stays as it is."))
     return None
+
+
+def reads_internal_notes(actor: User | None, application: Application) -> bool:
+    """Whether `actor` reads the application's internal notes: the roles that write them
+    in some state (the agency's side, never the cluster's managers) read them in every
+    state, within their scope (their agency, the application assigned to them)."""
+    if actor is None or not actor.active:
+        return False
+    writers = {role for rules in PERMISSIONS.values() for role in rules[Thing.INTERNAL_NOTES]}
+    return actor.role.value in writers and access.scope_refusal(actor, application) is None

@@ -54,7 +54,8 @@ class Thing(StrEnum):
     RECOMMENDATIONS = "recommendations"  # the manager's progress updates
     DOCUMENTS = "documents"
     VISIT = "visit"  # the dates of Gold's on-site assessment visit
-    THREAD = "thread"
+    THREAD = "thread"  # the application's conversation
+    INTERNAL_NOTES = "internal_notes"  # its notes the cluster never sees
 
 
 # Who hears of a step (services.notices resolves them to people).

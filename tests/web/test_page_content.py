@@ -15,6 +15,7 @@ from certtrack.extensions import db
 from certtrack.models import (
     Application,
     AuditEntry,
+    ConversationMessage,
     IndicatorValue,
     ProgressNote,
     Recommendation,
@@ -22,6 +23,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.services import access
+from certtrack.workflow.permissions import reads_internal_notes
 from tests.web.conftest import sign_in
 from tests.web.test_permissions import ROLES, cases, demo_ids
 
@@ -53,8 +55,23 @@ def mark_content(app: Flask) -> dict[int, set[str]]:
             select(AuditEntry.id, AuditEntry.application_id)
         ):
             markers.setdefault(application_id, set()).add(f"history-marker-{entry_id}-end")
+        for message in db.session.scalars(select(ConversationMessage)):
+            kind = "internal" if message.internal else "message"
+            message.body = f"{kind}-marker-{message.id}-end"
+            markers.setdefault(message.application_id, set()).add(message.body)
         db.session.commit()
     return markers
+
+
+def unreadable_notes(app: Flask, user: User) -> set[str]:
+    """The markers of the internal notes `user` may not read, on applications they see
+    as well (a cluster's manager reads none)."""
+    notes = select(ConversationMessage).where(ConversationMessage.internal.is_(True))
+    return {
+        f"internal-marker-{note.id}-end"
+        for note in db.session.scalars(notes)
+        if not reads_internal_notes(user, note.application)
+    }
 
 
 def hidden_from(app: Flask, email: str, markers: dict[int, set[str]]) -> set[str]:
@@ -63,7 +80,8 @@ def hidden_from(app: Flask, email: str, markers: dict[int, set[str]]) -> set[str
         visible = set(
             db.session.scalars(select(Application.id).where(access.application_filter(user)))
         )
-    return {
+        notes = unreadable_notes(app, user)
+    return notes | {
         marker for app_id, texts in markers.items() if app_id not in visible for marker in texts
     }
 
@@ -127,3 +145,28 @@ def test_the_report_pdf_is_read_for_markers_too(demo, client):
     # The report's own texts (the PDF leaves out the follow-up's evidence and notes).
     own = {m for m in markers[ids["area_app"]] if m.startswith(("summary", "detail"))}
     assert own and all(marker in text for marker in own)
+
+
+def test_the_cluster_reads_its_conversation_but_never_an_internal_note(demo, client):
+    """AREA's manager reads the messages of AREA's conversation on the application page
+    and the conversation page, and no internal note, not even in the history."""
+    markers = mark_content(demo)
+    ids = demo_ids(demo)
+    with demo.app_context():
+        messages = db.session.scalars(
+            select(ConversationMessage).where(ConversationMessage.application_id == ids["area_app"])
+        ).all()
+    notes = {m.body for m in messages if m.internal}
+    shared = {m.body for m in messages if not m.internal}
+    assert notes and shared and notes | shared <= markers[ids["area_app"]]
+    sign_in(client, ROLES["manager"])
+    application = f"/applications/{ids['area_app']}"
+    for url in (application, f"{application}/conversation"):
+        page = client.get(url).get_data(as_text=True)
+        assert all(marker in page for marker in shared), url
+        assert not [note for note in notes if note in page], url
+        assert "data-internal" not in page and "Internal note" not in page, url
+    sign_in(client, ROLES["coord"])
+    page = client.get(f"/applications/{ids['area_app']}/conversation").get_data(as_text=True)
+    assert all(marker in page for marker in notes | shared)
+    assert "Internal note — not visible to the cluster" in page

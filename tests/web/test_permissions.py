@@ -87,6 +87,11 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("GET", "applications.report_pdf", f"/applications/{app}/report.pdf", only(200, *SEES_AREA)),
         # Polo's report is the consultant's draft: only they preview it.
         Case("GET", "applications.report_pdf", f"/applications/{polo}/report.pdf", {**only(200, "consultant"), "admin": 404, "coord": 404}),
+        # AREA's conversation: everyone on the application; an empty post comes back.
+        Case("GET", "conversation.thread", f"/applications/{app}/conversation", only(200, *SEES_AREA)),
+        Case("POST", "conversation.thread", f"/applications/{app}/conversation", only(422, *SEES_AREA), {"body": ""}),
+        Case("POST", "conversation.mute", f"/applications/{app}/conversation/mute", only(302, *SEES_AREA)),
+        Case("POST", "conversation.unmute", f"/applications/{app}/conversation/unmute", only(302, *SEES_AREA)),
         Case("POST", "applications.improvement_areas", f"/applications/{app}/improvement-areas", only(302, "manager")),
         Case("GET", "reports.show", f"/applications/{app}/report", only(200, *SEES_AREA)),
         # A draft: the consultant's preview; others who see the application: not yet there.
