@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from flask import Request
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from certtrack import vocabulary
 from certtrack.i18n import LOCALES
@@ -16,12 +15,6 @@ DEFAULT_LOCALE = "en"
 # Average advance of an 11 px sans-serif glyph; textLength makes the text fit exactly.
 CHAR_WIDTH = 6.5
 PADDING = 8
-NOT_VALID = {
-    LabelStatus.LAPSED: _l("lapsed"),
-    LabelStatus.EXPIRED: _l("expired"),
-    LabelStatus.REVOKED: _l("revoked"),
-    LabelStatus.SUPERSEDED: _l("superseded"),
-}
 LEVEL_COLOURS = {"bronze": "#8a5a2b", "silver": "#5f6b75", "gold": "#8a6d00"}
 STATUS_COLOURS = {
     LabelStatus.VALID: "#1e7b34",
@@ -73,7 +66,8 @@ def validity_text(label: Label) -> str:
     """ "valid until 31 Mar 2027", or the status of a label that does not hold."""
     if label.status == LabelStatus.VALID:
         return _("valid until %(day)s", day=format_date(label.valid_until, "d MMM y"))
-    return str(NOT_VALID[label.status])
+    # The status's one display name, in lower case as it reads after the level.
+    return str(vocabulary.name(label.status)).lower()
 
 
 def _width(text: str) -> float:
