@@ -281,3 +281,12 @@ def test_home_page_and_navigation_link_the_register(client, ctx, email):
     for url in ("/", "/register"):
         text = client.get(url).get_data(as_text=True)
         assert 'href="/register"' in text
+
+
+@pytest.mark.parametrize("url", ["/register.csv", "/register.json"])
+def test_a_download_abandoned_midway_closes_cleanly(client, labels, url):
+    response = client.get(url, buffered=False)
+    assert response.status_code == 200
+    assert next(iter(response.response))  # the first chunk, then the client goes away
+    response.close()
+    assert client.get(url).status_code == 200

@@ -1,7 +1,7 @@
 import json
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from certtrack.clock import local_today
@@ -48,7 +48,7 @@ def csv() -> Response:
     rows = (list(entry.as_dict().values()) for entry in register.entries(filters))
     name = f"register-{local_today().isoformat()}.csv"
     return Response(
-        stream_with_context(csv_lines(register.FIELDS, rows)),
+        csv_lines(register.FIELDS, rows),
         mimetype="text/csv",
         headers={**OPEN_DATA, "Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -60,15 +60,17 @@ def json_download() -> Response:
     "filters": {...}, "items": [{field: value}, ...]}."""
     filters, _page, _size = register_args(request.args)
     return Response(
-        stream_with_context(_json_document(filters)),
+        _json_document(filters.echo(), register.entries(filters)),
         mimetype="application/json",
         headers=OPEN_DATA,
     )
 
 
-def _json_document(filters: register.RegisterFilters) -> Iterator[str]:
-    head = json.dumps({"fields": list(register.FIELDS), "filters": filters.echo()})
+def _json_document(
+    filters: dict[str, str | None], entries: Iterator[register.RegisterEntry]
+) -> Iterator[str]:
+    head = json.dumps({"fields": list(register.FIELDS), "filters": filters})
     yield head[:-1] + ', "items": ['
-    for index, entry in enumerate(register.entries(filters)):
+    for index, entry in enumerate(entries):
         yield ("," if index else "") + json.dumps(entry.as_dict(), ensure_ascii=False)
     yield "]}"

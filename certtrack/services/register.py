@@ -113,7 +113,12 @@ class RegisterPage:
         return self.page < self.pages
 
 
-def _query(filters: RegisterFilters) -> Select[Any]:
+# The columns of a register row, as the typed queries and rows carry them.
+RegisterSelect = Select[str, str, str, str | None, Level, date, LabelStatus, str, str]
+RegisterRow = Row[str, str, str, str | None, Level, date, LabelStatus, str, str]
+
+
+def _query(filters: RegisterFilters) -> RegisterSelect:
     query = (
         select(
             Label.number,
@@ -143,7 +148,7 @@ def _query(filters: RegisterFilters) -> Select[Any]:
     return query
 
 
-def _entry(row: Row[Any]) -> RegisterEntry:
+def _entry(row: RegisterRow) -> RegisterEntry:
     return RegisterEntry(*row)
 
 
@@ -160,12 +165,20 @@ def page(filters: RegisterFilters, number: int = 1, size: int = PAGE_SIZE) -> Re
 
 
 def entries(filters: RegisterFilters) -> Iterator[RegisterEntry]:
-    """Every matching entry, fetched in batches so a download of any size stays small
-    in memory (a server-side cursor on PostgreSQL)."""
+    """Every matching entry, fetched in batches (a server-side cursor on PostgreSQL) so a
+    download of any size stays small in memory. The rows come on a connection of their
+    own from the engine taken now: the download streams after the request's context has
+    ended, and a client that stops reading only closes that connection."""
     query = _query(filters).order_by(*SORTS[filters.sort])
-    result = db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
-    for row in result:
-        yield _entry(row)
+    engine = db.engine
+
+    def rows() -> Iterator[RegisterEntry]:
+        with engine.connect() as connection:
+            result = connection.execute(query.execution_options(yield_per=STREAM_BATCH))
+            for row in result:
+                yield _entry(row)
+
+    return rows()
 
 
 def choices() -> dict[str, list[Any]]:
