@@ -290,3 +290,11 @@ def test_a_download_abandoned_midway_closes_cleanly(client, labels, url):
     assert next(iter(response.response))  # the first chunk, then the client goes away
     response.close()
     assert client.get(url).status_code == 200
+
+
+def test_the_page_links_the_downloads_with_its_filters(client, labels):
+    text = client.get("/register?country=CZ&per_page=3").get_data(as_text=True)
+    link = re.search(r'href="(/register\.csv\?[^"]+)"', text).group(1).replace("&amp;", "&")
+    assert "country=CZ" in link and "per_page" not in link
+    assert [row["cluster"] for row in csv_rows(client.get(link))] == ["Gamma Auto 000"]
+    assert 'href="/register.json?country=CZ' in text

@@ -26,13 +26,13 @@ SORT_NAMES = {
 def index() -> str:
     """The live labels, filtered, sorted and paged; a plain GET form drives it."""
     filters, number, size = register_args(request.args)
-    # What the pager's and the downloads' links keep of the query.
-    args = {name: value for name, value in filters.echo().items() if value}
-    if size != register.PAGE_SIZE:
-        args["per_page"] = str(size)
+    # What the downloads' links keep of the query, and the pager's besides the page size.
+    chosen = {name: value for name, value in filters.echo().items() if value}
+    args = {**chosen, "per_page": str(size)} if size != register.PAGE_SIZE else chosen
     return render_template(
         "register/index.html",
         page=register.page(filters, number, size),
+        chosen=chosen,
         args=args,
         filters=filters,
         choices=register.choices(),
