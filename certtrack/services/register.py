@@ -175,8 +175,11 @@ def entries(filters: RegisterFilters) -> Iterator[RegisterEntry]:
     def rows() -> Iterator[RegisterEntry]:
         with engine.connect() as connection:
             result = connection.execute(query.execution_options(yield_per=STREAM_BATCH))
-            for row in result:
-                yield _entry(row)
+            try:
+                for row in result:
+                    yield _entry(row)
+            finally:  # before the connection: a server-side cursor must not outlive it
+                result.close()
 
     return rows()
 
