@@ -27,6 +27,7 @@ from certtrack.labels import bp as labels_bp
 from certtrack.main import bp as main_bp
 from certtrack.notifications import bp as notifications_bp
 from certtrack.recommendations import bp as recommendations_bp
+from certtrack.register import bp as register_bp
 from certtrack.reports import bp as reports_bp
 from certtrack.reviews import bp as reviews_bp
 from certtrack.routing import IdConverter
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         exports_bp,
         labels_bp,
+        register_bp,
     ):
         app.register_blueprint(blueprint)
     api.register(app)

@@ -14,7 +14,8 @@ API_PREFIX = "/api/"
 
 
 def wants_json() -> bool:
-    return request.path.startswith(API_PREFIX)
+    # The API, and the open-data downloads that answer JSON (/register.json).
+    return request.path.startswith(API_PREFIX) or request.path.endswith(".json")
 
 
 def json_error(

@@ -7,7 +7,17 @@ from typing import Any
 
 from certtrack.demo.story import Story, at, sample_review
 from certtrack.extensions import db
-from certtrack.models import Agency, Application, Cluster, Label, Level, Role, User
+from certtrack.models import (
+    Agency,
+    Application,
+    Cluster,
+    Label,
+    LabelStatus,
+    Level,
+    Role,
+    State,
+    User,
+)
 from certtrack.services.users import hash_password
 
 __all__ = ["PASSWORD", "Cast", "Journey", "at", "make_cast", "sample_review", "snapshot"]
@@ -38,6 +48,35 @@ def add_cluster(agency: Agency, name: str = "DITENAVE", **profile: Any) -> Clust
     db.session.add(cluster)
     db.session.commit()
     return cluster
+
+
+def add_label(
+    cluster: Cluster,
+    number: str,
+    level: Level,
+    status: LabelStatus,
+    valid_until: date,
+    **fields: Any,
+) -> Label:
+    """A label of `cluster` in any status, on a closed application of its own."""
+    application = Application(cluster_id=cluster.id, level=level, state=State.RENEWED)
+    db.session.add(application)
+    db.session.flush()
+    interview = date(valid_until.year - 2, valid_until.month, 1)
+    label = Label(
+        cluster_id=cluster.id,
+        application_id=application.id,
+        level=level,
+        number=number,
+        interview_month=interview,
+        issued_on=interview,
+        valid_until=valid_until,
+        status=status,
+        **fields,
+    )
+    db.session.add(label)
+    db.session.commit()
+    return label
 
 
 def add_user(role: Role, email: str, **fields: Any) -> User:

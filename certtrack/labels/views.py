@@ -1,8 +1,11 @@
 import segno
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from certtrack.labels.badge import badge as make_badge
+from certtrack.labels.badge import badge_locale
 from certtrack.models import Label
 from certtrack.models.base import utcnow
 from certtrack.services import calendar, labels
@@ -23,11 +26,49 @@ def _verification(number: str) -> tuple[Label, str, Markup]:
     return label, url, qr
 
 
+# Long enough to spare the server, short enough that a lapse or revocation shows soon.
+BADGE_MAX_AGE = 3600
+
+
+def _embed_snippet(label: Label, url: str) -> str:
+    """The HTML a cluster pastes into its site: the badge, linking to this page."""
+    src = external_url(url_for("labels.badge", number=label.number))
+    alt = _(
+        "Cluster-excellence label %(number)s of %(cluster)s: check its status",
+        number=label.number,
+        cluster=label.cluster.name,
+    )
+    return f'<a href="{escape(url)}"><img src="{escape(src)}" alt="{escape(alt)}" height="20"></a>'
+
+
 @bp.get("/labels/<number>")
 def public(number: str) -> str:
     label, url, qr = _verification(number)
     current = labels.current_successor(label)
-    return render_template("labels/public.html", label=label, url=url, qr=qr, current=current)
+    return render_template(
+        "labels/public.html",
+        label=label,
+        url=url,
+        qr=qr,
+        current=current,
+        snippet=_embed_snippet(label, url),
+    )
+
+
+@bp.get("/labels/<number>/badge.svg")
+def badge(number: str) -> Response:
+    """The label's badge as an SVG image, in the language badge_locale picks."""
+    label = labels.by_number(number)
+    with force_locale(badge_locale(request)):
+        svg = render_template("labels/badge.svg", badge=make_badge(label))
+    return Response(
+        svg,
+        mimetype="image/svg+xml",
+        headers={
+            "Cache-Control": f"public, max-age={BADGE_MAX_AGE}",
+            "Vary": "Accept-Language",
+        },
+    )
 
 
 @bp.get("/labels/<number>/certificate")

@@ -3,7 +3,7 @@ built from the same visibility rules and filters as the pages and the API."""
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -36,14 +36,23 @@ def cell(value: Any) -> Any:
     return value
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The CSV text line by line, so a long export can stream: the header first (after
+    the BOM, which makes Excel read UTF-8 accented names correctly), every cell defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow(header)
     for row in rows:
         writer.writerow([cell(value) for value in row])
-    # The BOM makes Excel read UTF-8 (accented names) correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    return "".join(csv_lines(header, rows)).encode("utf-8")
 
 
 def clusters(user: User, search: str | None = None) -> bytes:

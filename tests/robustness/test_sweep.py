@@ -36,6 +36,7 @@ HOSTILE_VALUES = ["²", "-1", str(2**31), "9" * 5000, "a\x00b", "a\nb\x1b\x7f", 
 QUERY_NAMES = [
     "q", "page", "role", "level", "consultant", "region", "sector", "next", "status",
     "agency", "country", "expiring_within", "state", "cluster", "application",
+    "sort", "per_page", "lang",
 ]  # fmt: skip
 # The fields of the pages' forms, wherever they are used.
 FORM_NAMES = [
