@@ -125,6 +125,7 @@ def test_gold_evidence_and_the_conversation_reach_the_managers_mail(
     )
     page.get_by_role("button", name="Post").click()
     expect(page.locator("[data-conversation] strong", has_text="minutes")).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / "conversation.png"), full_page=False)
 
     # The outbox sends the reply; the manager's email links to the thread.
