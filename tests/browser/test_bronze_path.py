@@ -146,6 +146,27 @@ def test_screenshots_for_the_readme(page: Page, server: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / "consultant-review.png"), full_page=False)
 
 
+def test_italian_screenshots_for_the_readme(page: Page, server: str) -> None:
+    """The coordinator's board and the consultant's review form, each account in Italian."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for email, path, ready, name in (
+        ("coordinator@informest.example", "/board", "[data-application]", "board-it.png"),
+        ("luis.ortega@experts.example", None, "[data-measure]", "review-form-it.png"),
+    ):
+        sign_in(page, server, email)
+        page.get_by_role("button", name="IT", exact=True).click()
+        expect(page.locator("html")).to_have_attribute("lang", "it")
+        if path:
+            page.goto(f"{server}{path}")
+        else:
+            page.get_by_role("link", name="Apri la revisione").first.click()
+        expect(page.locator(ready).first).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", "it")
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
+        page.get_by_role("button", name="Esci").click()
+        page.context.clear_cookies()  # the next account signs in on an English page
+
+
 def test_gold_review_scores_live_against_the_bar(page: Page, server: str, live_app) -> None:
     """AREA goes for Gold; the consultant's form totals the scores as they are typed."""
     with live_app.app_context():
