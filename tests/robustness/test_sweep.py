@@ -48,7 +48,7 @@ FORM_NAMES = [
     "improvement_areas-0-title", "recommendations-0-title", "recommendations-0-detail",
     "recommendations-0-priority", "recommendations-0-due_date", "recommendations-0-owner",
     "save", "deliver", "wants_digest", "wants_recommendation_reminders", "grace_months",
-    "reminder_days", "gold_prerequisite", "min_staff_fte",
+    "reminder_days", "gold_prerequisite", "min_staff_fte", "title", "link",
 ]  # fmt: skip
 NESTED: Any = "deep"
 for _level in range(40):
@@ -88,6 +88,7 @@ def valid_path_values(app: Flask) -> dict[str, dict[str, str]]:
         "user_id": ids["user"],
         "agency_id": ids["agency"],
         "recommendation_id": ids["area_rec"],
+        "document_id": ids["area_doc"],
         "token_id": "999999",  # not the sweep's own token
         "session_id": "999999",  # not the sweep's own session
         "message_id": "1",
@@ -163,7 +164,7 @@ def test_no_route_answers_5xx_to_hostile_input(demo, role):
         for url, options in requests_for(
             rule, method, valid.get(rule.endpoint, valid[""]), operations
         ):
-            response = client.open(url, method=method, headers=headers, **options)
+            response = client.open(url, method=method, headers=headers, buffered=True, **options)
             sent += 1
             if response.status_code >= 500:
                 failures.append(f"{method} {url[:120]} {describe(options)}: {response.status}")

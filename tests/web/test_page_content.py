@@ -8,7 +8,15 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEntry, ProgressNote, Recommendation, Report, User
+from certtrack.models import (
+    Application,
+    AuditEntry,
+    Document,
+    ProgressNote,
+    Recommendation,
+    Report,
+    User,
+)
 from certtrack.services import access
 from tests.web.conftest import sign_in
 from tests.web.test_permissions import ROLES, cases, demo_ids
@@ -29,6 +37,12 @@ def mark_content(app: Flask) -> dict[int, set[str]]:
                 for note in rec.notes:
                     note.text = f"note-marker-{note.id}-end"
                     markers[report.application_id].add(note.text)
+        for document in db.session.scalars(select(Document)):
+            document.title = f"document-marker-{document.id}-end"
+            document.file_name = f"file-marker-{document.id}-end.txt"
+            markers.setdefault(document.application_id, set()).update(
+                {document.title, document.file_name}
+            )
         db.session.execute(
             update(AuditEntry).values(
                 comment="history-marker-" + AuditEntry.id.cast(db.String) + "-end"
@@ -67,7 +81,7 @@ def test_no_page_shows_another_tenants_content(role, demo, client):
     for case in cases(demo_ids(demo)):
         if case.method != "GET" or case.expect[role] != 200:
             continue
-        page = client.get(case.url).get_data(as_text=True)
+        page = client.get(case.url, buffered=True).get_data(as_text=True)
         read += 1
         leaks += [f"{case.url}: {marker}" for marker in hidden if marker in page]
     assert read >= 10
