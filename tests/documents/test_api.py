@@ -139,3 +139,11 @@ def test_every_role_on_every_document_operation(app, scene):
         == 204
     )
     assert not failures, "\n".join(failures)
+
+
+def test_api_docs_page_shows_the_multipart_upload(app):
+    """Regression: the API's page read every request body as JSON and failed (500) once
+    an operation took multipart/form-data."""
+    page = app.test_client().get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "(multipart/form-data)" in page.get_data(as_text=True)
