@@ -154,7 +154,7 @@ def field_problems(messages: Mapping[str, Any]) -> dict[str, str]:
     as {field: its first message}; a body that is no object is "body"."""
     problems: dict[str, str] = {}
     for name, found in messages.items():
-        if isinstance(found, Mapping) and name in ("json", "query", "querystring"):
+        if isinstance(found, Mapping) and name in ("json", "query", "querystring", "files"):
             problems.update(field_problems(found))
             continue
         while isinstance(found, Mapping | list | tuple):

@@ -11,7 +11,8 @@ from marshmallow import RAISE, Schema, fields
 from sqlalchemy import Select, func, select
 from webargs import core
 from webargs.flaskparser import FlaskParser
-from werkzeug.datastructures import WWWAuthenticate
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Unauthorized
 
 from certtrack.extensions import db
@@ -31,7 +32,16 @@ class StrictParser(FlaskParser):
     """webargs with the app's strict JSON loader (whatever the content type, as before),
     unknown query parameters refused, and refusals in the one error shape."""
 
-    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE}
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+        "files": RAISE,
+    }
+
+    def load_files(self, req: Any, schema: Schema) -> Any:
+        """A multipart body: its files and the fields beside them, in one schema (the
+        document has one request body per operation)."""
+        return MultiDictProxy(CombinedMultiDict([req.files, req.form]), schema)
 
     def _raw_load_json(self, req: Any) -> Any:
         data = req.get_data(cache=True)
@@ -125,6 +135,8 @@ REASONS = {
     404: "Not found",
     409: "Not possible in the current state",
     412: "The application changed since the given ETag",
+    413: "A file over the size limit or the application's quota",
+    415: "A file of a type not accepted",
     429: "Too many failed attempts",
     503: "Not available on this server right now",
 }

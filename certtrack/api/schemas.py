@@ -4,12 +4,14 @@ bodies are their own (strict) schemas: what a client sends is not what it reads.
 from datetime import date, datetime
 from typing import Any
 
-from marshmallow import fields
+from flask_smorest.fields import Upload
+from marshmallow import fields, validate
 
 from certtrack import markdown
 from certtrack.api.core import caller
 from certtrack.models import (
     Direction,
+    DocumentPurpose,
     IndicatorKind,
     LabelStatus,
     Level,
@@ -264,6 +266,38 @@ class ApplicationSchema(ApplicationSummarySchema):
     report = fields.Nested(ReportSchema, allow_none=True)
 
 
+class DocumentVersionSchema(Representation):
+    """One version of a document."""
+
+    id = fields.Integer()
+    application_id = fields.Integer()
+    purpose = fields.Enum(DocumentPurpose, by_value=True)
+    indicator_id = fields.Integer(allow_none=True)
+    improvement_area_id = fields.Integer(allow_none=True)
+    recommendation_id = fields.Integer(allow_none=True)
+    title = fields.String()
+    file_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    version = fields.Integer(attribute="version_number")
+    uploaded_by_id = fields.Integer(allow_none=True)
+    uploaded_at = Stamp()
+    replaces_id = fields.Integer(allow_none=True)
+    deleted_at = Stamp(allow_none=True)
+
+
+class DocumentSchema(DocumentVersionSchema):
+    """A document with its earlier versions, newest first."""
+
+    earlier_versions = fields.List(fields.Nested(DocumentVersionSchema))
+
+    def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
+        if attr == "earlier_versions":
+            return obj.earlier_versions()
+        return super().get_attribute(obj, attr, default)
+
+
 # --- request bodies -------------------------------------------------------------------
 
 
@@ -344,3 +378,14 @@ class RecommendationUpdateSchema(Body):
     status = Choice(RecommendationStatus)
     evidence = Text()
     note = Text()
+
+
+class DocumentUploadSchema(Body):
+    """A multipart upload: the files, and optionally a title and what they are for."""
+
+    files = Items(Upload(), required=True, validate=validate.Length(min=1))
+    title = Text(metadata={"description": "The file name if empty"})
+    purpose = Choice(DocumentPurpose)
+    indicator_id = WholeNumber(text=True)
+    improvement_area_id = WholeNumber(text=True)
+    recommendation_id = WholeNumber(text=True)

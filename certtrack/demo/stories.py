@@ -1,18 +1,25 @@
 """Each demo cluster's history, placed relative to today so that every workflow state,
 label status and deadline has something real to show."""
 
+import io
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
 from certtrack.demo.story import Story, at
-from certtrack.models import Level, RecommendationStatus, User
+from certtrack.models import DocumentPurpose, Level, RecommendationStatus, User
+from certtrack.services import documents
 from certtrack.services.benchmarking import save_benchmarking, set_improvement_areas
 from certtrack.services.conversation import post
 from certtrack.services.recommendations import update_recommendation
 from certtrack.workflow.dates import add_months
 
 Teller = Callable[[Story, dict[str, User], date], None]
+
+
+STRATEGY_MINUTES = """Assemblea dei soci, Consorzio AREA
+L'assemblea approva la strategia 2025-2028 all'unanimità.
+"""
 
 
 def months_ago(today: date, months: int, days: int = 0) -> date:
@@ -50,6 +57,14 @@ def bronze_then_silver_renewal_due(story: Story, people: dict[str, User], today:
         status=RecommendationStatus.DONE,
         evidence="Strategy 2025-2028 approved by the assembly of members.",
         note="Three workshops with the board and the members.",
+    )
+    documents.upload(
+        story.application,
+        story.manager,
+        [documents.Upload(io.BytesIO(STRATEGY_MINUTES.encode()), "Verbale assemblea 2025.txt")],
+        title="Strategy 2025-2028: minutes of the assembly",
+        link=documents.Link(DocumentPurpose.PROGRESS, recommendation_id=strategy.id),
+        now=at(add_months(silver, 5)),
     )
     update_recommendation(
         funding,

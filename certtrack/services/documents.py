@@ -253,7 +253,7 @@ def current_documents(application: Application) -> list[Document]:
     found = db.session.scalars(
         db.select(Document)
         .where(Document.application_id == application.id, Document.deleted_at.is_(None))
-        .options(selectinload(Document.uploaded_by))
+        .options(selectinload(Document.uploaded_by), selectinload(Document.indicator))
         .order_by(Document.uploaded_at.desc(), Document.id.desc())
     ).all()
     replaced = {d.replaces_id for d in found}

@@ -18,6 +18,9 @@ OOXML = {
     "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 ODF_PREFIX = "application/vnd.oasis.opendocument."
+ODF_TYPES = frozenset(
+    ODF_PREFIX + kind for kind in ("text", "spreadsheet", "presentation", "graphics")
+)
 ZIP_MAGIC = b"PK\x03\x04"
 HEAD = 8192
 NAMES = {
@@ -29,6 +32,10 @@ NAMES = {
     OOXML["ppt/"]: "PowerPoint",
     "text/csv": "CSV",
 }
+
+
+# Every type a download may have.
+DOWNLOAD_TYPES = sorted({*MAGIC_TYPES, *OOXML.values(), *ODF_TYPES, "text/csv", "text/plain"})
 
 
 def type_name(content_type: str) -> str:
@@ -63,7 +70,7 @@ def _zip_type(stream: BinaryIO) -> str | None:
             if "mimetype" in names:
                 with archive.open("mimetype") as entry:
                     declared = entry.read(100).decode("ascii", "replace").strip()
-                return declared if declared.startswith(ODF_PREFIX) else None
+                return declared if declared in ODF_TYPES else None
             if "[Content_Types].xml" in names:
                 for folder, mime in OOXML.items():
                     if any(name.startswith(folder) for name in names):

@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import boto3
 import pytest
@@ -15,7 +17,7 @@ from sqlalchemy import select
 
 from certtrack import create_app
 from certtrack.extensions import db
-from certtrack.models import Application, Document
+from certtrack.models import Application, Document, User
 from certtrack.storage.filesystem import TEMP_DIR
 from tests.builders import Journey, make_cast
 from tests.conftest import empty_tables
@@ -149,3 +151,24 @@ def odf(mimetype: str = "application/vnd.oasis.opendocument.text") -> bytes:
         archive.writestr("mimetype", mimetype)
         archive.writestr("content.xml", "<office/>")
     return buffer.getvalue()
+
+
+@pytest.fixture
+def scene(app: Flask) -> Any:
+    """The same application for tests that go through requests: built in an app context
+    of its own and left (a test's app context would be shared by its requests, and with
+    it the signed-in user), as plain ids and addresses."""
+    with app.app_context():
+        journey = Journey(make_cast())
+        journey.start()
+        journey.to_review(date(2014, 6, 10))
+        cast = journey.cast
+        people = {
+            role: SimpleNamespace(id=user.id, email=user.email)
+            for role, user in vars(cast).items()
+            if isinstance(user, User)
+        }
+        return SimpleNamespace(
+            application=SimpleNamespace(id=journey.application.id),
+            cast=SimpleNamespace(**people),
+        )

@@ -4,12 +4,20 @@ store and the tables agree afterwards."""
 import io
 
 import pytest
+from sqlalchemy import select
 
-from certtrack.models import Document
+from certtrack.extensions import db
+from certtrack.models import Document, DocumentPurpose, IndicatorDefinition, IndicatorKind
 from certtrack.services import documents
 from certtrack.services.documents import Upload
 from certtrack.storage import storage
-from certtrack.workflow.errors import InvalidParams, PayloadTooLarge, UnsupportedMediaType
+from certtrack.workflow.errors import (
+    ForbiddenForRole,
+    InvalidParams,
+    NotAllowedInState,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from tests.documents.conftest import (
     ELF,
     LIMIT,
@@ -106,3 +114,41 @@ def test_file_name_is_made_safe(app, journey):
     )
     assert doc.file_name == "passwd.pdf"
     assert isinstance(doc, Document)
+
+
+def test_report_files_come_from_the_consultant(app, journey):
+    signed = documents.Link(DocumentPurpose.SIGNED_REPORT)
+    with pytest.raises(ForbiddenForRole, match="Only the consultant"):
+        documents.upload(journey.application, journey.cast.manager, [up(PDF, "r.pdf")], link=signed)
+    [doc] = documents.upload(
+        journey.application, journey.cast.consultant, [up(PDF, "r.pdf")], link=signed
+    )
+    assert doc.purpose == DocumentPurpose.SIGNED_REPORT
+    assert blobs(app) == {doc.storage_key}
+
+
+def test_evidence_for_a_quality_indicator_only(app, journey):
+    quality, benchmark = (
+        db.session.scalar(select(IndicatorDefinition.id).where(IndicatorDefinition.kind == kind))
+        for kind in (IndicatorKind.QUALITY, IndicatorKind.BENCHMARK)
+    )
+    manager = journey.cast.manager
+    with pytest.raises(InvalidParams) as refused:
+        documents.upload(
+            journey.application,
+            manager,
+            [up(PDF, "a.pdf")],
+            link=documents.Link(indicator_id=benchmark),
+        )
+    assert refused.value.fields == {"indicator_id": "Not a quality indicator."}
+    [doc] = documents.upload(
+        journey.application, manager, [up(PDF, "a.pdf")], link=documents.Link(indicator_id=quality)
+    )
+    assert doc.indicator_id == quality
+
+
+def test_closed_application_takes_no_documents(app, journey):
+    journey.fire("withdraw", journey.cast.manager, journey.application.created_at.date())
+    with pytest.raises(NotAllowedInState):
+        documents.upload(journey.application, journey.cast.manager, [up(PDF, "a.pdf")])
+    assert blobs(app) == set()

@@ -51,6 +51,7 @@ FORM_NAMES = [
     "save", "deliver", "wants_digest", "wants_recommendation_reminders", "grace_months",
     "body", "internal", "wants_conversation_messages",
     "reminder_days", "gold_prerequisite", "min_staff_fte", "visit_starts_on", "visit_ends_on",
+    "title", "link",
 ]  # fmt: skip
 NESTED: Any = "deep"
 for _level in range(40):
@@ -90,6 +91,7 @@ def valid_path_values(app: Flask) -> dict[str, dict[str, str]]:
         "user_id": ids["user"],
         "agency_id": ids["agency"],
         "recommendation_id": ids["area_rec"],
+        "document_id": ids["area_doc"],
         "token_id": "999999",  # not the sweep's own token
         "session_id": "999999",  # not the sweep's own session
         "message_id": "1",
@@ -165,7 +167,7 @@ def test_no_route_answers_5xx_to_hostile_input(demo, role):
         for url, options in requests_for(
             rule, method, valid.get(rule.endpoint, valid[""]), operations
         ):
-            response = client.open(url, method=method, headers=headers, **options)
+            response = client.open(url, method=method, headers=headers, buffered=True, **options)
             sent += 1
             if response.status_code >= 500:
                 failures.append(f"{method} {url[:120]} {describe(options)}: {response.status}")

@@ -16,6 +16,7 @@ from certtrack.models import (
     Application,
     AuditEntry,
     ConversationMessage,
+    Document,
     IndicatorValue,
     ProgressNote,
     Recommendation,
@@ -46,6 +47,12 @@ def mark_content(app: Flask) -> dict[int, set[str]]:
         for value in db.session.scalars(select(IndicatorValue)):
             value.comment = f"comment-marker-{value.id}-end"
             markers.setdefault(value.application_id, set()).add(value.comment)
+        for document in db.session.scalars(select(Document)):
+            document.title = f"document-marker-{document.id}-end"
+            document.file_name = f"file-marker-{document.id}-end.txt"
+            markers.setdefault(document.application_id, set()).update(
+                {document.title, document.file_name}
+            )
         db.session.execute(
             update(AuditEntry).values(
                 comment="history-marker-" + AuditEntry.id.cast(db.String) + "-end"
@@ -109,7 +116,7 @@ def test_no_page_shows_another_tenants_content(role, demo, client):
     for case in cases(demo_ids(demo)):
         if case.method != "GET" or case.expect[role] != 200:
             continue
-        page = readable_text(client.get(case.url))
+        page = readable_text(client.get(case.url, buffered=True))
         read += 1
         leaks += [f"{case.url}: {marker}" for marker in hidden if marker in page]
     assert read >= 10

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import Agency, Cluster, Label, Recommendation, User
+from certtrack.models import Agency, Cluster, Document, Label, Recommendation, User
 from tests.web.conftest import open_application_id, sign_in
 
 ROLES = {
@@ -101,6 +101,13 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("GET", "reviews.edit", f"/applications/{polo}/review", only(200, "consultant")),
         Case("POST", "reviews.edit", f"/applications/{polo}/review", only(302, "consultant"), {"save": "1"}),
         Case("POST", "recommendations.update", f"/recommendations/{ids['area_rec']}", only(302, "manager")),
+        # Documents: whoever sees the application uploads (no file sent: told so, 422) and
+        # downloads; only the uploader (AREA's manager), a coordinator and an admin replace
+        # and delete.
+        Case("POST", "documents.upload", f"/applications/{app}/documents", only(422, *SEES_AREA)),
+        Case("GET", "documents.download", f"/documents/{ids['area_doc']}/download", only(200, *SEES_AREA)),
+        Case("POST", "documents.replace", f"/documents/{ids['area_doc']}/replace", only(422, "admin", "coord", "manager")),
+        Case("POST", "documents.delete", f"/documents/{ids['area_doc']}/delete", only(302, "admin", "coord", "manager")),
         Case("GET", "notifications.index", "/notifications", only(200, *SIGNED_IN)),
         Case("GET", "notifications.settings", "/notifications/settings", only(200, *SIGNED_IN)),
         Case("POST", "notifications.settings", "/notifications/settings", only(302, *SIGNED_IN), {"wants_digest": "y"}),
@@ -171,6 +178,9 @@ def demo_ids(app: Flask) -> dict[str, int]:
                 select(User.id).where(User.email == "anna.keller@experts.example")
             ),
             "agency": db.session.scalar(select(Agency.id).where(Agency.short_name == "INF")),
+            "area_doc": db.session.scalar(
+                select(Document.id).where(Document.application_id == area_app)
+            ),
             "label": db.session.scalar(select(Label.number).order_by(Label.id)),
         }
 
@@ -183,7 +193,7 @@ def test_every_route_as(role, demo, client):
             sign_in(client, ROLES[role])
         else:
             client.post("/logout")
-        response = client.open(case.url, method=case.method, data=case.data)
+        response = client.open(case.url, method=case.method, data=case.data, buffered=True)
         expected = case.expect[role]
         if expected == LOGIN:
             ok = response.status_code == 302 and response.headers["Location"].startswith("/login")
@@ -198,7 +208,18 @@ def test_every_route_as(role, demo, client):
 
 def test_the_matrix_covers_every_route(app):
     ids = dict.fromkeys(
-        ["area", "area_app", "sedia_app", "polo_app", "area_rec", "user", "agency", "label"], 1
+        [
+            "area",
+            "area_app",
+            "sedia_app",
+            "polo_app",
+            "area_rec",
+            "user",
+            "agency",
+            "label",
+            "area_doc",
+        ],
+        1,
     )
     covered = {(case.endpoint, case.method) for case in cases(ids)}
     routes = {
