@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
+from werkzeug.datastructures import FileStorage
 
 from certtrack.api.core import bp, caller, page_of, page_query, paginate, query, refusals
 from certtrack.api.schemas import DocumentSchema, DocumentUploadSchema
@@ -12,6 +14,7 @@ from certtrack.models import Document, DocumentPurpose
 from certtrack.services import access, documents
 from certtrack.services.file_types import DOWNLOAD_TYPES
 from certtrack.upload_routes import takes_uploads
+from certtrack.workflow.errors import InvalidParams
 
 TAGS = ["documents"]
 SORTS = {"uploaded_at": Document.uploaded_at, "id": Document.id}
@@ -55,6 +58,11 @@ def upload_documents(form: dict[str, Any], application_id: int) -> list[Document
         improvement_area_id=form.get("improvement_area_id"),
         recommendation_id=recommendation_id,
     )
+    # A text part named "files" is not a file: refused like any other bad field.
+    if not all(isinstance(f, FileStorage) for f in form["files"]):
+        raise InvalidParams(
+            _("Some fields are not valid; nothing was saved."), {"files": _("Choose a file.")}
+        )
     files = [documents.Upload(f.stream, f.filename or "") for f in form["files"]]
     return documents.upload(application, caller(), files, title=form.get("title") or "", link=link)
 
