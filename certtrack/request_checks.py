@@ -45,6 +45,8 @@ def refuse_unstorable_text() -> None:
         found["path"] = unstorable_problem()
     for source in (request.args, request.form):
         for name, value in source.items(multi=True):
+            # A multipart part whose name Werkzeug cannot parse arrives named None.
+            name = name or ""
             if unstorable(name) or unstorable(value):
                 found[_printable(name)] = unstorable_problem()
     if found:

@@ -253,6 +253,16 @@ def test_nul_in_a_form_field_name_is_refused(app, client):
     assert client.post("/login", data={"e\x00mail": "x"}).status_code == 400
 
 
+def test_a_multipart_part_whose_name_cannot_be_parsed_is_not_a_server_error(app, client):
+    # An unterminated quoted name: Werkzeug gives the part the name None.
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="x\\"\r\n\r\n\xed\xa0\x80\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="email"\r\n\r\nx\r\n--b--\r\n'
+    )
+    response = client.post("/login", data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 422  # the sign-in form, missing its password
+
+
 def test_nul_in_json_on_a_form_save_is_refused(demo, as_user):
     cluster = cluster_id(demo, "Consorzio AREA")
     before = name_of_cluster(demo, cluster)
