@@ -2,9 +2,6 @@
 form fields hold no NUL or lone surrogate (strict_json does the same for JSON bodies);
 bodies beyond MAX_CONTENT_LENGTH and forms beyond Werkzeug's limits are refused (413)."""
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -12,16 +9,8 @@ from certtrack.errors import MalformedRequest
 from certtrack.strict_json import StrictJSONProvider
 from certtrack.text import unstorable, unstorable_problem
 
-F = TypeVar("F", bound=Callable[..., Any])
 # The form fields beside the files of an upload (titles, links) stay small.
 UPLOAD_FORM_ALLOWANCE = 1024 * 1024
-
-
-def takes_uploads(view: F) -> F:
-    """Mark a view that takes document uploads: only its requests may be larger than
-    MAX_CONTENT_LENGTH (DOCUMENT_MAX_FILES files of DOCUMENT_MAX_BYTES)."""
-    view.takes_uploads = True  # type: ignore[attr-defined]
-    return view
 
 
 def allow_uploads_on_upload_routes() -> None:

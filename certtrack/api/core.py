@@ -125,6 +125,8 @@ REASONS = {
     404: "Not found",
     409: "Not possible in the current state",
     412: "The application changed since the given ETag",
+    413: "A file is too large, or the application's documents quota is full",
+    415: "A file's type is not accepted",
     429: "Too many failed attempts",
     503: "Not available on this server right now",
 }

@@ -13,9 +13,9 @@ from certtrack.applications.views import detail_page
 from certtrack.documents.responses import file_response
 from certtrack.documents.section import parse_link
 from certtrack.parsing import MAX_ID, whole_number
-from certtrack.request_checks import takes_uploads
 from certtrack.safe_redirect import back
 from certtrack.services import access, documents
+from certtrack.upload_routes import takes_uploads
 from certtrack.web import actor
 from certtrack.workflow.errors import InvalidParams, WorkflowError
 
