@@ -4,6 +4,7 @@ bodies are their own (strict) schemas: what a client sends is not what it reads.
 from datetime import date, datetime
 from typing import Any
 
+from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
@@ -36,6 +37,7 @@ from certtrack.schemas import (
 )
 from certtrack.workflow.definition import TRANSITIONS
 from certtrack.workflow.engine import allowed_transitions
+from certtrack.workflow.permissions import reads_history_entry
 
 TYPE_NAMES = {str: "string", int: "integer", date: "date"}
 
@@ -254,6 +256,8 @@ class ApplicationSummarySchema(Representation):
     def get_attribute(self, obj: Any, attr: str, default: Any) -> Any:
         if attr == "allowed_events":
             return allowed_transitions(obj, caller())
+        if attr == "history":
+            return [e for e in obj.history if reads_history_entry(caller(), e)]
         return super().get_attribute(obj, attr, default)
 
 
@@ -301,6 +305,18 @@ class DocumentSchema(DocumentVersionSchema):
 # --- request bodies -------------------------------------------------------------------
 
 
+class AttachmentSchema(Representation):
+    """A file posted with a message (a document of the application)."""
+
+    id = fields.Integer()
+    file_name = fields.String()
+    size = fields.Integer()
+    content_type = fields.String()
+    download_url = fields.Function(
+        lambda document: url_for("documents.download", document_id=document.id, _external=True)
+    )
+
+
 class ConversationMessageSchema(Representation):
     """A message of an application's conversation: its Markdown source and the
     sanitised HTML it renders to."""
@@ -314,11 +330,32 @@ class ConversationMessageSchema(Representation):
     internal = fields.Boolean()
     body = fields.String()
     html = fields.Function(lambda message: str(markdown.render(message.body)))
+    attachments = fields.Nested(AttachmentSchema, many=True, attribute="kept_attachments")
 
 
 class NewConversationMessageSchema(Body):
     body = Text(required=True)
     internal = Flag()
+
+
+class FormFlag(Flag):
+    """A boolean form field: exactly "true" or "false"."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if value not in ("true", "false"):
+            raise self.make_error("invalid")
+        return bool(value == "true")
+
+
+class NewConversationMessageUploadSchema(Body):
+    """The multipart form of a new message: its fields, and its files as file parts."""
+
+    body = Text(required=True)
+    internal = FormFlag()
+    files = fields.List(
+        fields.Raw(metadata={"type": "string", "format": "binary"}),
+        metadata={"description": "The files to attach (file parts named files)."},
+    )
 
 
 class TokenRequestSchema(Body):

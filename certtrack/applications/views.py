@@ -128,7 +128,7 @@ def _page(
     # Newest first: the steps and the latest messages (internal notes only for those
     # who read them); the conversation has the rest.
     items: list[AuditEntry | ConversationMessage] = [
-        *reversed(application.history),
+        *(e for e in reversed(application.history) if permissions.reads_history_entry(user, e)),
         *reversed(latest.messages),
     ]
     history = sorted(

@@ -119,6 +119,7 @@ def detail(cluster_id: int) -> str:
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(15)
     ).all()
+    history = [e for e in history if permissions.reads_history_entry(user, e)]
     held = portfolio.held_label(cluster.labels)
     start_form = None
     if (current is None or current.is_closed) and _may_start(user, cluster):

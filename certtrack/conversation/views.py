@@ -5,33 +5,47 @@ from werkzeug.wrappers import Response
 
 from certtrack.conversation.forms import MessageForm
 from certtrack.extensions import db
-from certtrack.models import Application
-from certtrack.services import access, conversation
-from certtrack.web import PER_PAGE, actor, form_status, query_int, save_form
-from certtrack.workflow.permissions import reads_internal_notes
+from certtrack.models import Application, DocumentPurpose
+from certtrack.services import access, conversation, documents
+from certtrack.upload_routes import takes_uploads
+from certtrack.web import PER_PAGE, actor, apply_errors, form_status, query_int
+from certtrack.workflow.errors import NotFound, WorkflowError
+from certtrack.workflow.permissions import reads_internal_notes, upload_refusal
 
 bp = Blueprint("conversation", __name__)
 
 
 @bp.route("/applications/<int:application_id>/conversation", methods=["GET", "POST"])
+@takes_uploads
 @login_required
 def thread(application_id: int) -> str | Response | tuple[str, int]:
     """The whole conversation, newest last, page by page (the last page first), with
-    the form to post; a refused post comes back with its text and the reason."""
+    the form to post (and files to attach); a refused post comes back with its text
+    and the reason beside the field, with the refusal's status."""
     user = actor()
     application = access.get_application(user, application_id)
     form = MessageForm()
     if form.validate_on_submit():
-        done = save_form(
-            form,
-            lambda: conversation.post(
-                application, user, form.body.data or "", internal=bool(form.internal.data)
-            ),
-            _("Your message is posted."),
-            lambda message: conversation.thread_link(application.id, message.id),
-        )
-        if done:
-            return done
+        files = [
+            documents.Upload(f.stream, f.filename or "")
+            for f in form.files.data or []
+            if f.filename  # an empty file input sends a part without a name
+        ]
+        try:
+            message = conversation.post(
+                application,
+                user,
+                form.body.data or "",
+                internal=bool(form.internal.data),
+                files=files,
+            )
+        except NotFound:
+            raise
+        except WorkflowError as error:
+            apply_errors(form, error.fields or {"files": error.message})
+            return _page(application, form), error.status
+        flash(_("Your message is posted."), "success")
+        return redirect(conversation.thread_link(application.id, message.id))
     return _page(application, form), form_status(form)
 
 
@@ -50,6 +64,7 @@ def _page(application: Application, form: MessageForm) -> str:
         form=form,
         may_post=conversation.may_post(user, application),
         may_note=conversation.may_post(user, application, internal=True),
+        may_attach=upload_refusal(user, application, DocumentPurpose.EVIDENCE) is None,
         muted=conversation.is_muted(user, application),
         sees_notes=reads_internal_notes(user, application),
     )

@@ -33,7 +33,7 @@ class DocumentSection:
 def document_section(application: Application, user: User) -> DocumentSection:
     """The current documents, split by what they are for, and the upload choices."""
     section = DocumentSection(documents=[], progress={})
-    for document in current_documents(application):
+    for document in current_documents(application, user):
         if document.recommendation_id is not None:
             section.progress.setdefault(document.recommendation_id, []).append(document)
         else:

@@ -11,6 +11,7 @@ from certtrack.models.base import Base, utcnow
 
 if TYPE_CHECKING:
     from certtrack.models.application import Application
+    from certtrack.models.document import Document
     from certtrack.models.user import User
 
 
@@ -33,6 +34,15 @@ class ConversationMessage(Base):
 
     application: Mapped["Application"] = relationship()
     author: Mapped["User"] = relationship()
+    # The files posted with it, in the order they were sent.
+    attachments: Mapped[list["Document"]] = relationship(
+        back_populates="message", order_by="Document.id"
+    )
+
+    @property
+    def kept_attachments(self) -> list["Document"]:
+        """The attachments not deleted since (pages, the API and emails list these)."""
+        return [d for d in self.attachments if d.deleted_at is None]
 
 
 class ConversationMute(Base):

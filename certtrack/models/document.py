@@ -13,6 +13,7 @@ from certtrack.models.base import Base, str_enum, utcnow
 
 if TYPE_CHECKING:
     from certtrack.models.application import Application, ImprovementArea
+    from certtrack.models.conversation import ConversationMessage
     from certtrack.models.indicator import IndicatorDefinition
     from certtrack.models.report import Recommendation
     from certtrack.models.user import User
@@ -47,6 +48,11 @@ class Document(Base):
     recommendation_id: Mapped[int | None] = mapped_column(
         ForeignKey("recommendation.id", ondelete="SET NULL"), index=True
     )
+    # Posted with this conversation message (it goes with the message: CASCADE); its
+    # visibility follows the message's (an internal note's never reach the cluster).
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation_message.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     # As the uploader's browser named it (made safe to display); never a storage path.
     file_name: Mapped[str] = mapped_column(String(255))
@@ -66,6 +72,7 @@ class Document(Base):
     indicator: Mapped["IndicatorDefinition | None"] = relationship()
     improvement_area: Mapped["ImprovementArea | None"] = relationship()
     recommendation: Mapped["Recommendation | None"] = relationship()
+    message: Mapped["ConversationMessage | None"] = relationship(back_populates="attachments")
     uploaded_by: Mapped["User | None"] = relationship(foreign_keys=[uploaded_by_id])
     deleted_by: Mapped["User | None"] = relationship(foreign_keys=[deleted_by_id])
     replaces: Mapped["Document | None"] = relationship(

@@ -20,6 +20,7 @@ from certtrack.models import (
     Role,
     User,
 )
+from certtrack.workflow import permissions
 from certtrack.workflow.errors import ForbiddenForRole, NotFound
 
 
@@ -131,11 +132,14 @@ def get_recommendation(user: User, recommendation_id: int) -> Recommendation:
 
 
 def get_document(user: User, document_id: int) -> Document:
-    """The document, or NotFound (404) / ForbiddenForRole (403) as its application."""
+    """The document, or NotFound (404) / ForbiddenForRole (403) as its application; a
+    file of an internal note is not found by those who do not read the note."""
     document = db.session.get(Document, document_id)
     if document is None:
         raise NotFound(_("No document %(id)s.", id=document_id))
     get_application(user, document.application_id)
+    if not permissions.reads_document(user, document):
+        raise NotFound(_("No document %(id)s.", id=document_id))
     return document
 
 

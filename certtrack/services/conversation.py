@@ -2,6 +2,7 @@
 posting to it, muting it, and telling the other participants of a new message through
 the outbox, in the post's own transaction."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,9 +11,16 @@ from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from certtrack.extensions import db
-from certtrack.models import Application, ConversationMessage, ConversationMute, Role, User
+from certtrack.models import (
+    Application,
+    ConversationMessage,
+    ConversationMute,
+    Document,
+    Role,
+    User,
+)
 from certtrack.models.base import utcnow
-from certtrack.services import outbox
+from certtrack.services import documents, outbox
 from certtrack.services.outbox import Draft
 from certtrack.services.transaction import committed
 from certtrack.text import text_problem
@@ -87,11 +95,14 @@ def post(
     body: str,
     *,
     internal: bool = False,
+    files: Sequence[documents.Upload] = (),
     now: datetime | None = None,
 ) -> ConversationMessage:
-    """Add a message (or an internal note) and queue its notices to the other
-    participants. Refused: those outside the conversation, a closed application, an
-    internal note from the cluster's side, an empty or unfit body."""
+    """Add a message (or an internal note) with `files` attached as documents of the
+    application, and queue its notices to the other participants, all in one
+    transaction. Refused: those outside the conversation, a closed application, an
+    internal note from the cluster's side, an empty or unfit body, and any file the
+    documents rules refuse (then nothing is stored)."""
     for thing in (Thing.THREAD, Thing.INTERNAL_NOTES) if internal else (Thing.THREAD,):
         refused = permissions.refusal(author, application, thing)
         if refused:
@@ -107,16 +118,19 @@ def post(
     if problem:
         raise InvalidParams(_("The message was not sent."), {"body": problem})
     now = now or utcnow()
-    with committed():
-        message = ConversationMessage(
-            application_id=application.id,
-            author_id=author.id,
-            created_at=now,
-            body=text,
-            internal=internal,
-        )
+    message = ConversationMessage(
+        application_id=application.id,
+        author_id=author.id,
+        created_at=now,
+        body=text,
+        internal=internal,
+    )
+
+    def write(attachments: Sequence[Document]) -> None:
         db.session.add(message)
         db.session.flush()
+        for document in attachments:
+            document.message_id = message.id
         outbox.write(
             [
                 Draft(
@@ -131,6 +145,12 @@ def post(
             ],
             now=now,
         )
+
+    if files:
+        documents.upload(application, author, files, now=now, joined=write)
+    else:
+        with committed():
+            write([])
     return message
 
 

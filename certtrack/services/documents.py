@@ -6,7 +6,7 @@ upload leaves neither. Every step is written to the application's history."""
 
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
@@ -121,10 +121,15 @@ def upload(
     title: str = "",
     link: Link = Link(),
     now: datetime | None = None,
+    joined: Callable[[Sequence[Document]], None] | None = None,
 ) -> list[Document]:
     """Store `files` as new documents of `application` (all or none). Refusals: 403/409
     by the documents rule, 413 over the size limit or the quota, 415 for a type not
-    accepted, 422 for an empty file or other bad input."""
+    accepted, 422 for an empty file or other bad input.
+
+    `joined` is the caller's own writes for the same transaction: it runs inside it,
+    before the rows are added (it may fill them in, e.g. their message), and if it
+    raises nothing is stored, neither rows nor bytes."""
     refused = permissions.upload_refusal(actor, application, link.purpose)
     if refused:
         raise refused
@@ -153,7 +158,7 @@ def upload(
             )
             for item in checked
         ]
-        _store(application, actor, checked, rows, UPLOADED, now)
+        _store(application, actor, checked, rows, UPLOADED, now, joined=joined)
     return rows
 
 
@@ -246,14 +251,22 @@ def download(document: Document, actor: User, *, now: datetime | None = None) ->
     return stream
 
 
-def current_documents(application: Application) -> list[Document]:
+def current_documents(application: Application, reader: User | None = None) -> list[Document]:
     """The application's documents as lists show them: the current version of each,
     newest first, in two statements (the earlier versions, loaded with them, hang off
-    `replaces` without more)."""
+    `replaces` without more). With `reader`, only those they read (not an internal
+    note's files for the cluster); without, all (for lists that show none of them)."""
+    where = [Document.application_id == application.id, Document.deleted_at.is_(None)]
+    if reader is not None:
+        where.append(permissions.documents_read(reader, application))
     found = db.session.scalars(
         db.select(Document)
-        .where(Document.application_id == application.id, Document.deleted_at.is_(None))
-        .options(selectinload(Document.uploaded_by), selectinload(Document.indicator))
+        .where(*where)
+        .options(
+            selectinload(Document.uploaded_by),
+            selectinload(Document.indicator),
+            selectinload(Document.message),
+        )
         .order_by(Document.uploaded_at.desc(), Document.id.desc())
     ).all()
     replaced = {d.replaces_id for d in found}
@@ -380,9 +393,11 @@ def _store(
     event: str,
     now: datetime,
     replaced: Document | None = None,
+    joined: Callable[[Sequence[Document]], None] | None = None,
 ) -> None:
-    """Bytes first, then the rows with the quota taken in one transaction; on any
-    failure the bytes just stored are removed again."""
+    """Bytes first, then the rows with the quota taken (and the caller's `joined`
+    writes) in one transaction; on any failure the bytes just stored are removed
+    again."""
     store = storage()
     total = sum(c.size for c in checked)
     if application.documents_bytes + total > quota_bytes():  # early, before any copying
@@ -398,6 +413,8 @@ def _store(
                 raise _quota_refusal(application, total)
             if replaced is not None and _replaced_meanwhile(replaced, deleted_too=True):
                 raise Conflict(_("Someone else changed this document meanwhile; reload the page."))
+            if joined is not None:
+                joined(rows)
             version = replaced.version_number + 1 if replaced is not None else 1
             for row in rows:
                 db.session.add(row)
@@ -479,5 +496,7 @@ def _history(
             "title": document.title,
             "file_name": document.file_name,
             "version": version or document.version_number,
+            # The steps of an internal note's files are as private as the note.
+            **({"internal_note": True} if document.message and document.message.internal else {}),
         },
     )

@@ -104,9 +104,16 @@ def conversation_message(message: OutboxMessage, today: date, policy: Policy) ->
     else:
         subject = _("%(cluster)s: a message from %(author)s", **names)
         intro = _("%(author)s wrote on the %(level)s application of %(cluster)s:", **names)
+    paragraphs = [intro]
+    # By name only: the files stay behind the sign-in and its permission check.
+    attached = [d.file_name for d in posted.kept_attachments]
+    if attached:
+        paragraphs.append(
+            _("Attached (open the conversation to download): %(names)s", names=", ".join(attached))
+        )
     return Content(
         subject=subject,
-        paragraphs=[intro],
+        paragraphs=paragraphs,
         action=_("Open the conversation"),
         quote=posted.body,
         quote_html=markdown.render(posted.body),

@@ -7,8 +7,18 @@ each thing in each state) and the scope from services/access.py (own cluster, ow
 agency, assigned consultant)."""
 
 from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, select, true
 
-from certtrack.models import Application, Cluster, Document, DocumentPurpose, Role, User
+from certtrack.models import (
+    Application,
+    AuditEntry,
+    Cluster,
+    ConversationMessage,
+    Document,
+    DocumentPurpose,
+    Role,
+    User,
+)
 from certtrack.services import access
 from certtrack.workflow.definition import (
     INITIAL_STATE,
@@ -184,3 +194,27 @@ def reads_internal_notes(actor: User | None, application: Application) -> bool:
         return False
     writers = {role for rules in PERMISSIONS.values() for role in rules[Thing.INTERNAL_NOTES]}
     return actor.role.value in writers and access.scope_refusal(actor, application) is None
+
+
+def reads_document(actor: User | None, document: Document) -> bool:
+    """Whether `actor`, who sees the application, reads `document`: the files posted
+    with an internal note follow the note (never the cluster's managers)."""
+    message = document.message
+    return (
+        message is None or not message.internal or reads_internal_notes(actor, document.application)
+    )
+
+
+def documents_read(actor: User | None, application: Application) -> ColumnElement[bool]:
+    """The same rule as SQL on Document, for the lists of `application`'s documents."""
+    if reads_internal_notes(actor, application):
+        return true()
+    notes = select(ConversationMessage.id).where(ConversationMessage.internal.is_(True))
+    return Document.message_id.is_(None) | Document.message_id.not_in(notes)
+
+
+def reads_history_entry(actor: User | None, entry: AuditEntry) -> bool:
+    """Whether `actor`, who sees the application, reads this step of its history: the
+    steps of an internal note's files (their upload, download...) follow the note."""
+    internal = bool((entry.data or {}).get("internal_note"))
+    return not internal or reads_internal_notes(actor, entry.application)

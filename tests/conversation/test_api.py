@@ -47,7 +47,7 @@ def test_every_role_reads_what_it_may(demo):
     first = manager_items[0]
     assert set(first) == {
         "id", "application_id", "author", "author_role", "created_at", "edited_at",
-        "internal", "body", "html",
+        "internal", "body", "html", "attachments",
     }  # fmt: skip
     assert "<strong>renew</strong>" in first["html"] and "**renew**" in first["body"]
     times = [item["created_at"] for item in manager_items]
