@@ -95,7 +95,9 @@ def queue(kind: ReminderKind, today: date, policy: Policy, now: datetime) -> int
         .from_select([column.name for column in rows.selected_columns], rows)
         .on_conflict_do_nothing(index_elements=["key"])
     )
-    return int(db.session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+    # preserve_rowcount: psycopg's count of an INSERT is otherwise lost with its cursor.
+    result = db.session.execute(statement.execution_options(preserve_rowcount=True))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def decide(today: date, policy: Policy) -> list[Draft]:
