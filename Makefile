@@ -1,7 +1,9 @@
 # `make run`: install, migrate, load the demo, serve on http://127.0.0.1:5000 with the
 # scheduler and a local SMTP server that prints the demo's mail.
 # `make test`: install with the dev extra, lint, type-check, run the suite on SQLite
-# and again on a PostgreSQL server that the tests start themselves.
+# and again on a PostgreSQL server that the tests start themselves. The accessibility
+# sweep runs on the SQLite pass only: it checks the rendered pages, which are the same
+# on both databases.
 
 PYTHON ?= python3
 VENV := .venv
@@ -20,7 +22,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core and the Nu HTML checker for the accessibility tests (tests/accessibility/),
+# pinned in package-lock.json; Java comes from the system. Without npm the tests say
+# they are skipped, except in CI, which must have it.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	elif [ "$$CI" = true ]; then echo "npm not found: required in CI (apt-get install npm)"; exit 1; \
+	else echo "npm not found: the accessibility tests will be skipped (apt-get install npm)"; fi
+
+install: $(VENV)/.installed node_modules/.installed
 	$(BIN)/pybabel compile --statistics -d certtrack/translations
 
 # Beside the web server: the scheduler (reminders, the outbox) and a local SMTP server
@@ -45,7 +56,7 @@ test-sqlite: install
 	CERTTRACK_TEST_DB=sqlite $(BIN)/python -m pytest
 
 test-postgresql: install
-	CERTTRACK_TEST_DB=postgresql $(BIN)/python -m pytest
+	CERTTRACK_TEST_DB=postgresql $(BIN)/python -m pytest -m 'not accessibility'
 
 test: lint test-sqlite test-postgresql
 
@@ -59,4 +70,4 @@ messages: install
 	$(BIN)/pybabel update -i certtrack/translations/messages.pot -d certtrack/translations
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules instance .pytest_cache .mypy_cache .ruff_cache

@@ -17,7 +17,9 @@ from certtrack.applications import bp as applications_bp
 from certtrack.auth import bp as auth_bp
 from certtrack.clusters import bp as clusters_bp
 from certtrack.config import CONFIGS, sqlite_in_instance_folder
+from certtrack.conversation import bp as conversation_bp
 from certtrack.dashboard import bp as dashboard_bp
+from certtrack.documents.views import bp as documents_bp
 from certtrack.errors import register_error_handlers
 from certtrack.exports import bp as exports_bp
 from certtrack.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
@@ -25,6 +27,7 @@ from certtrack.labels import bp as labels_bp
 from certtrack.main import bp as main_bp
 from certtrack.notifications import bp as notifications_bp
 from certtrack.recommendations import bp as recommendations_bp
+from certtrack.reports import bp as reports_bp
 from certtrack.reviews import bp as reviews_bp
 from certtrack.routing import IdConverter
 from certtrack.secret_key import ensure_secret_key
@@ -111,8 +114,11 @@ def register_blueprints(app: Flask) -> None:
         dashboard_bp,
         clusters_bp,
         applications_bp,
+        conversation_bp,
         reviews_bp,
+        reports_bp,
         recommendations_bp,
+        documents_bp,
         admin_bp,
         notifications_bp,
         exports_bp,

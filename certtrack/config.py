@@ -81,6 +81,18 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
     MAX_FORM_MEMORY_SIZE = int(os.environ.get("MAX_FORM_MEMORY_SIZE", "500000"))
     MAX_FORM_PARTS = int(os.environ.get("MAX_FORM_PARTS", "1000"))
+    # Documents (docs/storage.md): where their bytes live ("filesystem": a folder, by
+    # default the instance folder's documents/; "s3": a bucket), and how much is taken.
+    DOCUMENT_STORAGE = os.environ.get("DOCUMENT_STORAGE", "filesystem")
+    DOCUMENT_STORAGE_PATH = os.environ.get("DOCUMENT_STORAGE_PATH")
+    S3_BUCKET = os.environ.get("S3_BUCKET")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION")
+    DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+    DOCUMENT_QUOTA_BYTES = int(os.environ.get("DOCUMENT_QUOTA_BYTES", str(500 * 1024 * 1024)))
+    # Files in one upload; the upload routes (only they) take bodies up to this many
+    # files of DOCUMENT_MAX_BYTES.
+    DOCUMENT_MAX_FILES = int(os.environ.get("DOCUMENT_MAX_FILES", "10"))
     # Operations (monitoring, scheduler failover, proxies, logs); settings of their own.
     # Another scheduler process leads at the latest this long after the leader went.
     CERTTRACK_SCHEDULER_TAKEOVER_SECONDS = int(

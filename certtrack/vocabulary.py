@@ -1,14 +1,19 @@
 """Display names of the public vocabulary, translated. The values themselves (`draft`,
 `issue_label`, ...) stay stable for the API; people read these."""
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from certtrack.models import (
+    Direction,
+    IndicatorDefinition,
     IndicatorKind,
+    IndicatorScaleLevel,
     Label,
     LabelStatus,
     Level,
+    Measure,
     MemberType,
     Priority,
     RecommendationStatus,
@@ -59,6 +64,13 @@ NAMES: dict[object, LazyString] = {
     IndicatorKind.BENCHMARK: _l("Benchmarking indicators"),
     IndicatorKind.BASELINE: _l("Baseline minimum requirements"),
     IndicatorKind.QUALITY: _l("Quality indicators"),
+    Measure.COUNT: _l("Count"),
+    Measure.NUMBER: _l("Number"),
+    Measure.PERCENT: _l("Percentage"),
+    Measure.SCALE: _l("Scale"),
+    Measure.YESNO: _l("Yes or no"),
+    Direction.UP: _l("Higher is better"),
+    Direction.NEUTRAL: _l("Neither better nor worse"),
 }
 
 # Each event's name lives with the event, in the workflow definition.
@@ -67,11 +79,17 @@ EVENTS: dict[str, LazyString] = {
     "create": CREATE_EVENT_NAME,
     # Not a workflow step: an admin revoked the label and the application kept its state.
     "revoke_label": _l("Label revoked"),
+    # Nor are the documents' steps (services.documents).
+    "document_uploaded": _l("Document uploaded"),
+    "document_replaced": _l("Document replaced"),
+    "document_deleted": _l("Document deleted"),
+    "document_downloaded": _l("Document downloaded"),
 }
 
 # The other kinds of message are named in their definitions (services.reminder_kinds).
 MESSAGE_KINDS = {
     "workflow_notice": _l("A step on an application"),
+    "conversation_message": _l("A message in an application's conversation"),
     "password_reset": _l("New password"),
     "invitation": _l("Invitation"),
 }
@@ -113,3 +131,32 @@ def name(value: object) -> str:
 def label_names(label: Label) -> dict[str, str]:
     """The names a text about a label fills in: its cluster and its level."""
     return {"cluster": label.cluster.name, "level": name(label.level)}
+
+
+# Indicator wording is data (the definitions carry an English and an Italian column);
+# these pick the reader's language, falling back to English where Italian is missing.
+def _in_locale(english: str | None, italian: str | None) -> str | None:
+    locale = get_locale()
+    if italian and locale is not None and locale.language == "it":
+        return italian
+    return english
+
+
+def indicator_name(definition: IndicatorDefinition) -> str:
+    """The indicator's name in the reader's language."""
+    return _in_locale(definition.name, definition.name_it) or definition.code
+
+
+def indicator_guidance(definition: IndicatorDefinition) -> str | None:
+    """How the consultant measures the indicator, in the reader's language."""
+    return _in_locale(definition.guidance, definition.guidance_it)
+
+
+def indicator_unit(definition: IndicatorDefinition) -> str | None:
+    """The indicator's unit ("FTE", "%") in the reader's language."""
+    return _in_locale(definition.unit, definition.unit_it)
+
+
+def scale_level_label(level: IndicatorScaleLevel) -> str:
+    """The wording of one scale step in the reader's language."""
+    return _in_locale(level.label, level.label_it) or str(level.step)

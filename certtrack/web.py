@@ -1,7 +1,7 @@
 """Small helpers shared by the web blueprints."""
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -15,11 +15,14 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
-from certtrack import vocabulary
+from certtrack import markdown, vocabulary
 from certtrack.extensions import db
-from certtrack.models import Application, Cluster, MemberType, Role, User, UserSession
+from certtrack.measurements import format_measurement
+from certtrack.models import Application, Cluster, Document, MemberType, Role, User, UserSession
 from certtrack.parsing import MAX_ID, number_problem, whole_number
+from certtrack.services.file_types import type_name
 from certtrack.services.messages import KIND_NAMES
+from certtrack.sizes import format_size
 from certtrack.workflow import permissions
 from certtrack.workflow.definition import TONES
 from certtrack.workflow.errors import InvalidParams
@@ -88,6 +91,14 @@ def format_datetime(value: datetime | None) -> str:
     return babel_format_datetime(value, "short") if value else ""
 
 
+def machine_datetime(value: datetime) -> str:
+    """A stored moment as a `<time datetime>` value: UTC to the second with a Z (the
+    microseconds a moment recorded at runtime carries are not a valid datetime string)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.replace(microsecond=0).isoformat() + "Z"
+
+
 def format_month(value: date | None) -> str:
     return babel_format_date(value, "MMMM y") if value else ""
 
@@ -97,16 +108,35 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["machine_datetime"] = machine_datetime
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
+    # A Decimal as HTML attributes want it (min="0", max="100"), whatever the locale.
+    app.jinja_env.filters["number_plain"] = lambda value: format(value.normalize(), "f")
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
     app.jinja_env.filters["tone"] = TONES.get
+    app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.filters["file_type"] = type_name
+    app.jinja_env.filters["markdown"] = markdown.render
     app.jinja_env.globals.update(
         Role=Role,
         may=may,
+        may_read_report=may_read_report,
+        may_change_document=may_change_document,
         area_name=vocabulary.AREAS.get,
+        indicator_name=vocabulary.indicator_name,
+        indicator_guidance=vocabulary.indicator_guidance,
+        indicator_unit=vocabulary.indicator_unit,
+        scale_level_label=vocabulary.scale_level_label,
+        measurement=format_measurement,
         kind_name=lambda kind: str(KIND_NAMES.get(kind, kind)),
         timedelta=timedelta,
     )
+
+
+def may_read_report(application: Application) -> bool:
+    """Templates ask whether the signed-in user may open the application's report."""
+    user = current_user._get_current_object()
+    return user.is_authenticated and permissions.may_read_report(user, application)
 
 
 def may(action: str, subject: Application | Cluster) -> bool:
@@ -114,6 +144,12 @@ def may(action: str, subject: Application | Cluster) -> bool:
     or a thing to edit) to `subject` now?"""
     user = current_user._get_current_object()
     return user.is_authenticated and permissions.allows(user, subject, action)
+
+
+def may_change_document(document: Document) -> bool:
+    """May the signed-in user replace or delete this document now?"""
+    user = current_user._get_current_object()
+    return user.is_authenticated and permissions.document_refusal(user, document) is None
 
 
 def apply_errors(form: Any, fields: dict[str, str], aliases: dict[str, str] | None = None) -> None:

@@ -21,7 +21,7 @@ from tests import postgres
 
 BACKEND = os.environ.get("CERTTRACK_TEST_DB", "sqlite")
 # Reference data that migrations load and tests never change.
-KEEP_TABLES = {"indicator_definition", "alembic_version"}
+KEEP_TABLES = {"indicator_definition", "indicator_scale_level", "alembic_version"}
 # The skip reason of missing_program, which the summary at the end counts.
 MISSING = re.compile(r"(?P<program>.+) not found \((?P<install>.+)\)$")
 
@@ -99,8 +99,13 @@ def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(migrated: str) -> Iterator[Flask]:
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated)
+def app(migrated: str, tmp_path: Path) -> Iterator[Flask]:
+    # Documents go to the test's own folder, never the checkout's instance folder.
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=migrated,
+        DOCUMENT_STORAGE_PATH=str(tmp_path / "documents"),
+    )
     yield app
     with app.app_context():
         db.session.remove()

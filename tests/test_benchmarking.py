@@ -25,10 +25,12 @@ def review(ctx):
 
 def test_draft_saves_partially_and_updates(review):
     app, consultant = review.application, review.cast.consultant
-    save_benchmarking(app, consultant, today=DAY, values={"B01": "42 members", "B02": 7})
-    save_benchmarking(app, consultant, today=DAY, values={"B02": "SMEs, research", "B03": ""})
-    recorded = {v.indicator.code: v.value for v in app.indicator_values}
-    assert recorded == {"B01": "42 members", "B02": "SMEs, research", "B03": None}
+    save_benchmarking(
+        app, consultant, today=DAY, values={"B01": {"number": 42, "comment": "members"}, "B02": 7}
+    )
+    save_benchmarking(app, consultant, today=DAY, values={"B02": {"number": 5}, "B03": None})
+    recorded = {v.indicator.code: (v.number, v.comment) for v in app.indicator_values}
+    assert recorded == {"B01": (42, "members"), "B02": (5, None), "B03": (None, None)}
     save_benchmarking(
         app,
         consultant,
@@ -61,7 +63,7 @@ def test_invalid_fields_are_all_named_and_nothing_is_saved(review):
             consultant,
             today=DAY,
             interview_date=date(2014, 11, 1),
-            values={"B01": "fine", "Q01": 3, "ZZ": 1, "B02": True},
+            values={"B01": 12, "Q01": 3, "ZZ": 1, "B02": True},
             recommendations=[
                 {"title": ""},
                 {"title": "x", "due_date": "2014-01-01", "priority": "urgent", "colour": 1},
@@ -71,7 +73,7 @@ def test_invalid_fields_are_all_named_and_nothing_is_saved(review):
         "interview_date": "The interview date lies in the future.",
         "values.Q01": "Q01 is not an indicator of this level.",
         "values.ZZ": "ZZ is not an indicator of this level.",
-        "values.B02": "Must be text or a number.",
+        "values.B02": "Must be a number.",
         "recommendations.0.title": "This field is required.",
         "recommendations.1.colour": "Unknown field.",
         "recommendations.1.priority": "Must be one of: high, medium, low.",
@@ -112,11 +114,11 @@ def test_only_the_assigned_consultant_during_review(review):
     app, cast = review.application, review.cast
     for outsider in (cast.second_consultant, cast.coordinator, cast.manager, cast.admin):
         with pytest.raises(ForbiddenForRole, match="Only the consultant assigned"):
-            save_benchmarking(app, outsider, today=DAY, values={"B01": "x"})
+            save_benchmarking(app, outsider, today=DAY, values={"B01": 1})
     review.review(review.cast.consultant, DAY, date(2014, 10, 15))
     review.fire("deliver_report", cast.consultant, DAY)
     with pytest.raises(NotAllowedInState, match="The report was delivered"):
-        save_benchmarking(app, cast.consultant, today=DAY, values={"B01": "changed"})
+        save_benchmarking(app, cast.consultant, today=DAY, values={"B01": 2})
 
 
 def test_not_before_review(ctx):
@@ -124,7 +126,7 @@ def test_not_before_review(ctx):
     journey = Journey(cast)
     journey.start()
     with pytest.raises(ForbiddenForRole):
-        save_benchmarking(journey.application, cast.consultant, today=DAY, values={"B01": "x"})
+        save_benchmarking(journey.application, cast.consultant, today=DAY, values={"B01": 1})
 
 
 def test_complete_review_passes_the_delivery_guard(review):

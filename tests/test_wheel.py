@@ -161,3 +161,21 @@ def test_the_installed_wheel_migrates_and_serves_pages_static_files_and_the_api(
     status, content_type, body = get(served + "/api/v1/public/labels/NO-SUCH-LABEL")
     assert status == 404 and content_type == "application/json"
     assert set(json.loads(body)["error"]) == {"code", "message", "fields"}
+
+
+def test_the_installed_wheel_ships_the_report_fonts_and_lays_out_a_pdf_with_them(venv, tmp_path):
+    """The PDF report's fonts come with the package (with their licence), so a report
+    looks the same on every machine; only Pango comes from the system."""
+    probe = (
+        "import io, weasyprint; from certtrack.services.report_pdf import FONTS;"
+        " assert (FONTS / 'LICENSE-DejaVu.txt').is_file();"
+        " css = ''.join(f'@font-face {{ font-family: Shipped; src: url({(FONTS / n).as_uri()}); }}'"
+        " for n in ('DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'));"
+        " html = f'<style>{css} p {{ font-family: Shipped }}</style><p>Città</p>';"
+        " pdf = weasyprint.HTML(string=html).write_pdf(uncompressed_pdf=True);"
+        " print(FONTS); print(b'+Shipped' in pdf and pdf.startswith(b'%PDF'))"
+    )
+    env = app_environment(venv)
+    fonts, embedded = run([venv / "bin" / "python", "-c", probe], tmp_path, env).splitlines()
+    assert Path(fonts).is_relative_to(venv / "lib")
+    assert embedded == "True"

@@ -86,6 +86,12 @@ SETTING_LABELS = {
     "reminder_days": _l("Reminders before a label ends (days, comma-separated)"),
     "grace_reminder_days": _l("Reminders before the grace period ends (days)"),
     "recommendation_due_days": _l("Reminder before a recommendation is due (days)"),
+    "peer_group_minimum": _l("Report: fewest peers a group needs to show figures"),
+    "gold_evidence_days_before_visit": _l("Gold: evidence due before the visit (days)"),
+    "gold_evidence_reminder_days": _l(
+        "Gold: reminders before the evidence is due (days, comma-separated)"
+    ),
+    "gold_visit_max_days": _l("Gold: longest visit (days)"),
 }
 
 

@@ -2,14 +2,34 @@
 
 from flask import Flask
 
-from certtrack.api import account, applications, directory, labels, recommendations
+from certtrack.api import (
+    account,
+    applications,
+    conversation,
+    directory,
+    labels,
+    recommendations,
+    report_pdf,
+    reports,
+)
 from certtrack.api.core import bp
 from certtrack.api.openapi import docs_bp
 from certtrack.extensions import api
 from certtrack.parsing import MAX_ID
 from certtrack.routing import IdConverter
 
-__all__ = ["account", "applications", "bp", "directory", "labels", "recommendations", "register"]
+__all__ = [
+    "account",
+    "applications",
+    "bp",
+    "conversation",
+    "directory",
+    "labels",
+    "recommendations",
+    "register",
+    "report_pdf",
+    "reports",
+]
 
 
 def register(app: Flask) -> None:

@@ -126,6 +126,7 @@ REASONS = {
     409: "Not possible in the current state",
     412: "The application changed since the given ETag",
     429: "Too many failed attempts",
+    503: "Not available on this server right now",
 }
 
 

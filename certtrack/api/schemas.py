@@ -6,11 +6,14 @@ from typing import Any
 
 from marshmallow import fields
 
+from certtrack import markdown
 from certtrack.api.core import caller
 from certtrack.models import (
+    Direction,
     IndicatorKind,
     LabelStatus,
     Level,
+    Measure,
     MemberType,
     Priority,
     RecommendationStatus,
@@ -126,13 +129,30 @@ class PublicLabelSchema(Representation):
     revocation_reason = fields.String(allow_none=True)
 
 
+class ScaleLevelSchema(Representation):
+    step = fields.Integer()
+    label = fields.String()
+    label_it = fields.String(allow_none=True)
+
+
 class IndicatorSchema(Representation):
     code = fields.String()
     kind = fields.Enum(IndicatorKind, by_value=True)
     area = fields.String()
     name = fields.String()
+    name_it = fields.String(allow_none=True)
     threshold = fields.Float(allow_none=True)
     max_score = fields.Float(allow_none=True)
+    # Benchmarking indicators only (null otherwise): what the answer measures.
+    measure = fields.Enum(Measure, by_value=True, allow_none=True)
+    unit = fields.String(allow_none=True)
+    unit_it = fields.String(allow_none=True)
+    direction = fields.Enum(Direction, by_value=True, allow_none=True)
+    minimum = fields.Float(allow_none=True)
+    maximum = fields.Float(allow_none=True)
+    guidance = fields.String(allow_none=True)
+    guidance_it = fields.String(allow_none=True)
+    levels = fields.List(fields.Nested(ScaleLevelSchema))
 
 
 class IndicatorListSchema(Representation):
@@ -202,6 +222,18 @@ class ReportSchema(Representation):
     recommendations = fields.List(fields.Nested(RecommendationSchema))
 
 
+class IndicatorValueSchema(Representation):
+    """What the review recorded for one indicator: a benchmarking measurement (`number`,
+    with yes/no as 1/0, and an optional `comment`), a baseline requirement met or not, or
+    a Gold score. The others are null."""
+
+    code = fields.String(attribute="indicator.code")
+    number = fields.Float(allow_none=True)
+    comment = fields.String(allow_none=True)
+    met = fields.Boolean(allow_none=True)
+    score = fields.Float(allow_none=True)
+
+
 class ApplicationSummarySchema(Representation):
     """An application as lists show it; its allowed events are the caller's."""
 
@@ -228,10 +260,31 @@ class ApplicationSchema(ApplicationSummarySchema):
 
     history = fields.List(fields.Nested(StepSchema))
     improvement_areas = fields.List(fields.Nested(ImprovementAreaSchema))
+    indicator_values = fields.List(fields.Nested(IndicatorValueSchema))
     report = fields.Nested(ReportSchema, allow_none=True)
 
 
 # --- request bodies -------------------------------------------------------------------
+
+
+class ConversationMessageSchema(Representation):
+    """A message of an application's conversation: its Markdown source and the
+    sanitised HTML it renders to."""
+
+    id = fields.Integer()
+    application_id = fields.Integer()
+    author = fields.Nested(PersonSchema)
+    author_role = fields.String(attribute="author.role")
+    created_at = Stamp()
+    edited_at = Stamp(allow_none=True)
+    internal = fields.Boolean()
+    body = fields.String()
+    html = fields.Function(lambda message: str(markdown.render(message.body)))
+
+
+class NewConversationMessageSchema(Body):
+    body = Text(required=True)
+    internal = Flag()
 
 
 class TokenRequestSchema(Body):
@@ -254,7 +307,13 @@ class EventRequestSchema(Body):
 
 class ReviewSchema(Body):
     interview_date = Day()
-    values = Object()
+    values = Object(
+        metadata={
+            "description": 'By indicator code. Benchmarking: {"number": 42, "comment":'
+            ' "..."} (a bare number or null sets the number alone; yes/no as true/false);'
+            " baseline: true/false; quality: a score. Null clears an indicator."
+        }
+    )
     summary = Text()
     recommendations = Items(fields.Raw())
     improvement_areas = Items(fields.Raw())

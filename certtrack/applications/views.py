@@ -6,17 +6,30 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from certtrack import vocabulary
-from certtrack.applications.forms import AssignForm, improvement_areas_form
+from certtrack.applications.forms import AssignForm, VisitForm, improvement_areas_form
 from certtrack.clock import local_today
+from certtrack.documents.section import document_section
+from certtrack.downloads import private_attachment
 from certtrack.models import (
     Application,
+    AuditEntry,
+    ConversationMessage,
     Level,
     Role,
     User,
 )
 from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.safe_redirect import back
-from certtrack.services import access, applications, path, portfolio
+from certtrack.services import (
+    access,
+    applications,
+    conversation,
+    evidence,
+    path,
+    portfolio,
+    visits,
+)
+from certtrack.services import report_pdf as report_pdf_service
 from certtrack.services.benchmarking import set_improvement_areas
 from certtrack.web import (
     actor,
@@ -27,6 +40,7 @@ from certtrack.web import (
     save_form,
 )
 from certtrack.workflow import permissions
+from certtrack.workflow.deadlines import evidence_due
 from certtrack.workflow.definition import TRANSITIONS, TRANSITIONS_BY_EVENT
 from certtrack.workflow.engine import allowed_transitions
 from certtrack.workflow.errors import InvalidParams
@@ -35,6 +49,9 @@ from certtrack.workflow.policy import load_policy
 from certtrack.workflow.types import Thing
 
 bp = Blueprint("applications", __name__)
+# The application page stays bounded: the latest messages only, the rest on their page.
+CONVERSATION_PREVIEW = 3
+HISTORY_MESSAGES = 20
 # The events the assignment page takes (whichever the state allows).
 ASSIGNING = [t.event for t in TRANSITIONS if t.page == "applications.assign"]
 
@@ -66,6 +83,12 @@ def board() -> str:
 @bp.get("/applications/<int:application_id>")
 @login_required
 def detail(application_id: int) -> str:
+    return detail_page(application_id)
+
+
+def detail_page(application_id: int, **extra: Any) -> str:
+    """The application's page (shown again with a refused document form: `extra` goes
+    to the template)."""
     user = actor()
     application = applications.with_everything(access.get_application(user, application_id).id)
     areas_form = None
@@ -78,7 +101,7 @@ def detail(application_id: int) -> str:
                 ]
             },
         )
-    return _page(application, areas_form)
+    return _page(application, areas_form, **extra)
 
 
 def _names_areas(user: User, application: Application) -> bool:
@@ -88,15 +111,46 @@ def _names_areas(user: User, application: Application) -> bool:
     )
 
 
-def _page(application: Application, areas_form: Any | None) -> str:
-    user, day = actor(), local_today()
+def _page(
+    application: Application,
+    areas_form: Any | None,
+    visit_form: VisitForm | None = None,
+    **extra: Any,
+) -> str:
+    user, day, policy = actor(), local_today(), load_policy()
+    if visit_form is None and permissions.allows(user, application, Thing.VISIT):
+        visit_form = VisitForm(
+            version=application.version,
+            visit_starts_on=application.visit_starts_on,
+            visit_ends_on=application.visit_ends_on,
+        )
+    latest = conversation.latest(user, application, HISTORY_MESSAGES)
+    # Newest first: the steps and the latest messages (internal notes only for those
+    # who read them); the conversation has the rest.
+    items: list[AuditEntry | ConversationMessage] = [
+        *reversed(application.history),
+        *reversed(latest.messages),
+    ]
+    history = sorted(
+        items,
+        key=lambda item: item.at if isinstance(item, AuditEntry) else item.created_at,
+        reverse=True,
+    )
     return render_template(
         "applications/detail.html",
         app=application,
+        history=history,
+        conversation=latest,
+        conversation_preview=CONVERSATION_PREVIEW,
         actions=allowed_transitions(application, user),
-        next_step=path.next_step(application, day, load_policy()),
+        next_step=path.next_step(application, day, policy),
         areas_form=areas_form,
+        visit_form=visit_form,
+        evidence_due=evidence_due(application, policy),
+        checklist=evidence.checklist(application),
         day=day,
+        documents=document_section(application, user),
+        **extra,
     )
 
 
@@ -199,3 +253,40 @@ def improvement_areas(application_id: int) -> str | Response | tuple[str, int]:
         if done:
             return done
     return _page(applications.with_everything(application.id), form), 422
+
+
+@bp.get("/applications/<int:application_id>/report.pdf")
+@login_required
+def report_pdf(application_id: int) -> Response:
+    """The individual report as a PDF, in the reader's language."""
+    content, name = report_pdf_service.for_reader(actor(), application_id)
+    return private_attachment(content, "application/pdf", name)
+
+
+@bp.post("/applications/<int:application_id>/visit")
+@login_required
+def visit(application_id: int) -> str | Response | tuple[str, int]:
+    """The coordinator or the assigned consultant sets or moves Gold's visit."""
+    user = actor()
+    application = access.get_application(user, application_id)
+    refused = permissions.refusal(user, application, Thing.VISIT)
+    if refused:
+        raise refused
+    form = VisitForm()
+    if form.validate_on_submit():
+        done = save_form(
+            form,
+            lambda: visits.plan_visit(
+                application,
+                user,
+                starts_on=form.visit_starts_on.data,
+                ends_on=form.visit_ends_on.data,
+                today=local_today(),
+                expected_version=_version(form.version.data),
+            ),
+            _("The visit's dates are saved."),
+            url_for("applications.detail", application_id=application.id),
+        )
+        if done:
+            return done
+    return _page(applications.with_everything(application.id), None, form), 422

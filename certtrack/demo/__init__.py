@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from certtrack.clock import local_today
 from certtrack.demo.data import AGENCIES, CLUSTERS, PASSWORD, PEOPLE, cluster_profile
+from certtrack.demo.peers import seed_peers
 from certtrack.demo.stories import STORIES
 from certtrack.demo.story import Story
 from certtrack.extensions import db
@@ -34,6 +35,7 @@ def seed(today: date | None = None) -> list[str]:
         story = Story(cluster, people[manager_key], coordinators[cluster.agency_id])
         tell(story, people, today)
         told += 1
+    seed_peers(today, people, admin)
     run_time_events(today)
     return _logins(told, today)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
+from certtrack.demo.answers import typical_answer
 from certtrack.demo.data import PASSWORD
 from certtrack.extensions import db
 from certtrack.models import (
@@ -154,6 +155,7 @@ class _Seeder:
                 db.session.execute(
                     select(
                         IndicatorDefinition.id,
+                        IndicatorDefinition.code,
                         IndicatorDefinition.kind,
                         IndicatorDefinition.max_score,
                     )
@@ -473,15 +475,16 @@ class _Seeder:
                     "completed_on": due if done else None,
                 }
             )
-        for indicator_id, kind, max_score in self.definitions[level]:
+        for indicator_id, code, kind, max_score in self.definitions[level]:
             rows[IndicatorValue].append(
                 {
                     "id": self._id("indicator_value"),
                     "application_id": app_id,
                     "indicator_id": indicator_id,
-                    "value": f"{(app_id * 7 + indicator_id) % 90 + 10}"
+                    "number": typical_answer(code, app_id)
                     if kind == IndicatorKind.BENCHMARK
                     else None,
+                    "comment": None,
                     "met": True if kind == IndicatorKind.BASELINE else None,
                     "score": max_score if kind == IndicatorKind.QUALITY else None,
                 }

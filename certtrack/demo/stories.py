@@ -3,10 +3,12 @@ label status and deadline has something real to show."""
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 
-from certtrack.demo.story import Story
+from certtrack.demo.story import Story, at
 from certtrack.models import Level, RecommendationStatus, User
 from certtrack.services.benchmarking import save_benchmarking, set_improvement_areas
+from certtrack.services.conversation import post
 from certtrack.services.recommendations import update_recommendation
 from certtrack.workflow.dates import add_months
 
@@ -57,6 +59,28 @@ def bronze_then_silver_renewal_due(story: Story, people: dict[str, User], today:
         note="Two service contracts signed; a Horizon Europe proposal submitted.",
     )
     story.advance(today)
+    app, luis = story.application, people["luis"]
+    post(
+        app,
+        story.manager,
+        "We would like to **renew** the Silver label. Which documents should we prepare?\n\n"
+        "- the minutes of the assembly\n- the 2026 budget",
+        now=at(today - timedelta(days=6)),
+    )
+    post(
+        app,
+        story.coordinator,
+        "Luis is free in February; propose *two dates* to the cluster.",
+        internal=True,
+        now=at(today - timedelta(days=5)),
+    )
+    post(
+        app,
+        luis,
+        "Please send both two weeks before the visit; the checklist is on "
+        "[the ESCA site](https://www.cluster-analysis.org).",
+        now=at(today - timedelta(days=4)),
+    )
 
 
 def bronze_in_follow_up(story: Story, people: dict[str, User], today: date) -> None:
@@ -93,9 +117,31 @@ def renewed_now_in_review(story: Story, people: dict[str, User], today: date) ->
     story.advance(renew)
     story.fire("renew", story.manager, renew, comment="Renewing before the label ends.")
     story.submit_and_assign(people["luis"], renew + timedelta(days=6))
-    draft = {code: f"Draft answer {code}" for code in ("B01", "B02", "B03", "B07", "B08")}
+    draft = {
+        "B01": {"number": 64, "comment": "Members with a signed agreement; six more in talks."},
+        "B02": {"number": 5},
+        "B03": {"number": 78},
+        "B07": {"number": Decimal("2.5")},
+        "B08": {"number": 3},
+    }
     save_benchmarking(
         story.application, people["luis"], today=today - timedelta(days=2), values=draft
+    )
+    post(
+        story.application,
+        people["luis"],
+        "Could you send the list of committed members?",
+        now=at(today - timedelta(days=3)),
+    )
+    post(
+        story.application, story.manager, "Sent by email today.", now=at(today - timedelta(days=2))
+    )
+    post(
+        story.application,
+        people["luis"],
+        "Members list checked: 41 committed members, above the threshold.",
+        internal=True,
+        now=at(today - timedelta(days=1)),
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from certtrack.demo.answers import typical_answer
 from certtrack.extensions import db
 from certtrack.models import (
     Application,
@@ -29,6 +30,13 @@ RECOMMENDATIONS = [
 ]
 
 
+# The consultant notes where a number needs its context.
+COMMENTS = {
+    "B13": "Last closed financial year, audited accounts.",
+    "B30": "Yearly survey; about a third of the participants answered.",
+}
+
+
 def at(day: date) -> datetime:
     """A working-hours timestamp on `day`, for the audit trail."""
     return datetime.combine(day, time(10, 0))
@@ -40,7 +48,10 @@ def sample_review(level: Level, today: date, *, passing: bool = True) -> dict[st
     values: dict[str, Any] = {}
     for definition in requirements.definitions_for(level):
         if definition.kind == IndicatorKind.BENCHMARK:
-            values[definition.code] = f"Recorded answer for {definition.code}"
+            values[definition.code] = {
+                "number": typical_answer(definition.code, today.toordinal()),
+                "comment": COMMENTS.get(definition.code),
+            }
         elif definition.kind == IndicatorKind.BASELINE:
             values[definition.code] = passing
         else:

@@ -2,14 +2,18 @@
 
 from certtrack.models.application import Application, ImprovementArea
 from certtrack.models.audit import AuditEntry
+from certtrack.models.conversation import ConversationMessage, ConversationMute
+from certtrack.models.document import Document, DocumentPurpose
 from certtrack.models.enums import (
     CLOSED_STATES,
     LABELLED_STATES,
     LIVE_LABEL_STATUSES,
     OPEN_RECOMMENDATION_STATUSES,
+    Direction,
     IndicatorKind,
     LabelStatus,
     Level,
+    Measure,
     MemberType,
     Priority,
     RecommendationStatus,
@@ -17,7 +21,7 @@ from certtrack.models.enums import (
     State,
 )
 from certtrack.models.heartbeat import SchedulerHeartbeat
-from certtrack.models.indicator import IndicatorDefinition, IndicatorValue
+from certtrack.models.indicator import IndicatorDefinition, IndicatorScaleLevel, IndicatorValue
 from certtrack.models.label import Label
 from certtrack.models.login_attempt import LoginAttempt
 from certtrack.models.organisation import Agency, Cluster
@@ -39,14 +43,21 @@ __all__ = [
     "AuditEntry",
     "CalendarFeed",
     "Cluster",
+    "ConversationMessage",
+    "ConversationMute",
+    "Direction",
+    "Document",
+    "DocumentPurpose",
     "ImprovementArea",
     "IndicatorDefinition",
     "IndicatorKind",
+    "IndicatorScaleLevel",
     "IndicatorValue",
     "Label",
     "LabelStatus",
     "Level",
     "LoginAttempt",
+    "Measure",
     "MemberType",
     "OutboxMessage",
     "OutboxStatus",

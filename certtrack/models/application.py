@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.models.base import Base, str_enum, utcnow
@@ -47,8 +47,14 @@ class Application(Base):
     # The application this one renews or upgrades.
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), unique=True)
     interview_date: Mapped[date | None]
+    # Gold: the on-site visit of the two experts; the evidence is due before it.
+    visit_starts_on: Mapped[date | None]
+    visit_ends_on: Mapped[date | None]
     fee_eur: Mapped[Decimal | None] = mapped_column(Numeric(9, 2))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bytes its stored documents take (all versions, not the deleted ones): the quota is
+    # checked with one conditional UPDATE of it, so racing uploads cannot both pass.
+    documents_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 

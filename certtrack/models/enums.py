@@ -74,6 +74,24 @@ class IndicatorKind(StrEnum):
     QUALITY = "quality"
 
 
+class Measure(StrEnum):
+    """What a benchmarking indicator measures: a whole number, a number with a unit, a
+    percentage (0-100), a step on a worded scale (0-4) or yes/no (stored as 1/0)."""
+
+    COUNT = "count"
+    NUMBER = "number"
+    PERCENT = "percent"
+    SCALE = "scale"
+    YESNO = "yesno"
+
+
+class Direction(StrEnum):
+    """UP: higher is better; NEUTRAL: shown for comparison, never ranked."""
+
+    UP = "up"
+    NEUTRAL = "neutral"
+
+
 class Priority(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"

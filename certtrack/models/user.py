@@ -52,6 +52,7 @@ class User(UserMixin, Base):
     wants_recommendation_reminders: Mapped[bool] = mapped_column(
         default=True, server_default=true()
     )
+    wants_conversation_messages: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     agency: Mapped["Agency | None"] = relationship(back_populates="coordinators")
     cluster: Mapped["Cluster | None"] = relationship(back_populates="managers")

@@ -8,4 +8,5 @@ from certtrack.services.unsubscribe import PREFERENCES
 class SettingsForm(FlaskForm):
     wants_digest = BooleanField(PREFERENCES["wants_digest"])
     wants_recommendation_reminders = BooleanField(PREFERENCES["wants_recommendation_reminders"])
+    wants_conversation_messages = BooleanField(PREFERENCES["wants_conversation_messages"])
     submit = SubmitField(_l("Save"))

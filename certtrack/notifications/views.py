@@ -35,6 +35,7 @@ def settings() -> str | Response | tuple[str, int]:
         with committed():
             user.wants_digest = bool(form.wants_digest.data)
             user.wants_recommendation_reminders = bool(form.wants_recommendation_reminders.data)
+            user.wants_conversation_messages = bool(form.wants_conversation_messages.data)
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form), form_status(form)

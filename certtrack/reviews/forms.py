@@ -1,5 +1,6 @@
 """The review form is built per level from the indicator definitions (data, not code)."""
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -20,11 +21,35 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from certtrack.forms import PlainText, areas_field
-from certtrack.models import IndicatorDefinition, IndicatorKind, Level, Priority
-from certtrack.vocabulary import NAMES
+from certtrack.models import IndicatorDefinition, IndicatorKind, Level, Measure, Priority
+from certtrack.services.benchmarking import MAX_ANSWER
+from certtrack.vocabulary import NAMES, indicator_name, scale_level_label
 
 BASELINE_CHOICES = [("", _l("Not answered")), ("yes", _l("Met")), ("no", _l("Not met"))]
+YES_NO_CHOICES = [("", _l("Not answered")), ("yes", _l("Yes")), ("no", _l("No"))]
 BLANK_RECOMMENDATIONS = 2
+# "12", "0.5" or "0,5": one number in ASCII digits, the decimal mark either way.
+NUMBER_TEXT = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)")
+
+
+class MeasurementField(StringField):
+    """A count, number or percentage typed by the consultant; what was typed is shown
+    again after a refused save. The range is the benchmarking service's rule."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_data = valuelist
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        if not NUMBER_TEXT.fullmatch(text):
+            raise ValueError(_l("Must be a number."))
+        self.data = Decimal(text.replace(",", "."))
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else format(Decimal(self.data).normalize(), "f")
 
 
 class RecommendationRow(FlaskForm):
@@ -62,19 +87,44 @@ def review_form(
     if level == Level.SILVER:
         ReviewForm.improvement_areas = areas_field(areas)
     for definition in definitions:
+        name = indicator_name(definition)
         if definition.kind == IndicatorKind.BENCHMARK:
-            field: Any = TextAreaField(
-                definition.name, validators=[Length(max=2000), PlainText(multiline=True)]
+            field: Any = _measurement_field(definition, name)
+            setattr(
+                ReviewForm,
+                comment_name(definition),
+                TextAreaField(
+                    _l("Comment (optional)"),
+                    validators=[Length(max=MAX_ANSWER), PlainText(multiline=True)],
+                ),
             )
         elif definition.kind == IndicatorKind.BASELINE:
-            field = RadioField(definition.name, choices=BASELINE_CHOICES, default="")
+            field = RadioField(name, choices=BASELINE_CHOICES, default="")
         else:
             maximum = definition.max_score or Decimal(0)
             field = DecimalField(
-                definition.name, places=2, validators=[Optional(), NumberRange(min=0, max=maximum)]
+                name, places=2, validators=[Optional(), NumberRange(min=0, max=maximum)]
             )
         setattr(ReviewForm, field_name(definition), field)
     return ReviewForm(**kwargs)
+
+
+def _measurement_field(definition: IndicatorDefinition, name: str) -> Any:
+    """Radios for a scale (each step worded) and for yes/no, else a number field. The
+    choices are not checked here: the service refuses a step that does not exist."""
+    if definition.measure == Measure.SCALE:
+        choices = [("", _l("Not answered"))] + [
+            (str(level.step), f"{level.step} - {scale_level_label(level)}")
+            for level in definition.levels
+        ]
+        return RadioField(name, choices=choices, default="", validate_choice=False)
+    if definition.measure == Measure.YESNO:
+        return RadioField(name, choices=YES_NO_CHOICES, default="", validate_choice=False)
+    return MeasurementField(name)
+
+
+def comment_name(definition: IndicatorDefinition) -> str:
+    return f"c_{definition.code}"
 
 
 def values_from(form: Any, definitions: Sequence[IndicatorDefinition]) -> dict[str, Any]:
@@ -84,9 +134,34 @@ def values_from(form: Any, definitions: Sequence[IndicatorDefinition]) -> dict[s
         raw = form[field_name(definition)].data
         if definition.kind == IndicatorKind.BASELINE:
             values[definition.code] = {"yes": True, "no": False}.get(raw)
+        elif definition.kind == IndicatorKind.BENCHMARK:
+            values[definition.code] = {
+                "number": _chosen(definition, raw),
+                "comment": form[comment_name(definition)].data or None,
+            }
         else:
             values[definition.code] = raw if raw not in ("", None) else None
     return values
+
+
+def _chosen(definition: IndicatorDefinition, raw: Any) -> Any:
+    """A radio's choice as the service takes it; anything unexpected goes on as it is,
+    for the service to refuse beside the field."""
+    if raw in ("", None):
+        return None
+    if definition.measure == Measure.YESNO:
+        return {"yes": True, "no": False}.get(raw, raw)
+    if definition.measure == Measure.SCALE:
+        return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else raw
+    return raw
+
+
+def _shown(definition: IndicatorDefinition, number: Decimal | None) -> Any:
+    if number is None or definition.measure not in (Measure.SCALE, Measure.YESNO):
+        return number
+    if definition.measure == Measure.YESNO:
+        return "yes" if number else "no"
+    return str(int(number))
 
 
 def initial_data(application: Any, definitions: Sequence[IndicatorDefinition]) -> dict[str, Any]:
@@ -98,7 +173,8 @@ def initial_data(application: Any, definitions: Sequence[IndicatorDefinition]) -
         if value is None:
             continue
         if definition.kind == IndicatorKind.BENCHMARK:
-            data[field_name(definition)] = value.value
+            data[field_name(definition)] = _shown(definition, value.number)
+            data[comment_name(definition)] = value.comment
         elif definition.kind == IndicatorKind.BASELINE:
             data[field_name(definition)] = {True: "yes", False: "no"}.get(value.met, "")
         else:

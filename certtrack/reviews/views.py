@@ -10,6 +10,7 @@ from certtrack.clock import local_today
 from certtrack.models import Application, Level, Role
 from certtrack.reviews.forms import (
     BLANK_RECOMMENDATIONS,
+    comment_name,
     field_name,
     initial_data,
     review_form,
@@ -60,6 +61,7 @@ def edit(application_id: int) -> str | Response | tuple[str, int]:
             (area, list(items)) for area, items in groupby(definitions, key=attrgetter("area"))
         ],
         field_name=field_name,
+        comment_name=comment_name,
         delivered=application.report_delivered,
         editable=editable,
         score=score,
@@ -84,13 +86,18 @@ def _save(application: Application, form: Any, definitions: list[Any]) -> bool:
             improvement_areas=areas,
         )
     except InvalidParams as error:
-        fields = {
-            (f"v_{name.removeprefix('values.')}" if name.startswith("values.") else name): message
-            for name, message in error.fields.items()
-        }
-        apply_errors(form, fields)
+        apply_errors(form, {_form_field(name): message for name, message in error.fields.items()})
         return False
     return True
+
+
+def _form_field(name: str) -> str:
+    """The form field beside which a service error on `name` shows: values.B03 is the
+    measurement v_B03, values.B03.comment its comment c_B03."""
+    if not name.startswith("values."):
+        return name
+    code, _dot, part = name.removeprefix("values.").partition(".")
+    return f"c_{code}" if part == "comment" else f"v_{code}"
 
 
 def _deliver(application: Application, form: Any) -> bool:

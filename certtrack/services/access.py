@@ -13,6 +13,7 @@ from certtrack.extensions import db
 from certtrack.models import (
     Application,
     Cluster,
+    Document,
     OutboxMessage,
     OutboxStatus,
     Recommendation,
@@ -127,6 +128,15 @@ def get_recommendation(user: User, recommendation_id: int) -> Recommendation:
         raise NotFound(_("No recommendation %(id)s.", id=recommendation_id))
     get_application(user, recommendation.report.application_id)
     return recommendation
+
+
+def get_document(user: User, document_id: int) -> Document:
+    """The document, or NotFound (404) / ForbiddenForRole (403) as its application."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise NotFound(_("No document %(id)s.", id=document_id))
+    get_application(user, document.application_id)
+    return document
 
 
 def own_messages(user: User) -> Select[OutboxMessage]:

@@ -13,6 +13,7 @@ from certtrack.models import (
     Application,
     AuditEntry,
     Cluster,
+    IndicatorValue,
     Level,
     Recommendation,
     Report,
@@ -63,6 +64,7 @@ def with_everything(application_id: int) -> Application:
             joinedload(Application.label),
             joinedload(Application.previous),
             selectinload(Application.improvement_areas),
+            selectinload(Application.indicator_values).joinedload(IndicatorValue.indicator),
             selectinload(Application.history).joinedload(AuditEntry.actor),
             joinedload(Application.report)
             .selectinload(Report.recommendations)
@@ -92,6 +94,16 @@ def fire(
 ) -> AuditEntry:
     """Apply one workflow event and commit it. `expected_version` (an HTTP If-Match)
     refuses the step when the caller looked at an older version."""
+    check_version(application, expected_version)
+    with committed():
+        entry = engine.apply(
+            application, event, actor, today=today, now=now, policy=policy, **params
+        )
+    return entry
+
+
+def check_version(application: Application, expected_version: int | None) -> None:
+    """Refuse (412) a change made on a page or a read older than the application."""
     if expected_version is not None and expected_version != application.version:
         raise StaleVersion(
             _(
@@ -100,8 +112,3 @@ def fire(
                 now=application.version,
             )
         )
-    with committed():
-        entry = engine.apply(
-            application, event, actor, today=today, now=now, policy=policy, **params
-        )
-    return entry

@@ -21,6 +21,7 @@ from certtrack.models import (
     Report,
     User,
 )
+from certtrack.services.measures import measurement
 from certtrack.services.transaction import committed
 from certtrack.text import text_problem
 from certtrack.workflow import permissions, requirements
@@ -119,6 +120,11 @@ def _parse_values(
         if definition is None:
             errors[key] = _("%(code)s is not an indicator of this level.", code=code)
             continue
+        if definition.kind == IndicatorKind.BENCHMARK:
+            answer = _parse_answer(definition, value, key, errors)
+            if answer is not None:
+                parsed[definition] = answer
+            continue
         try:
             parsed[definition] = _parse_value(definition, value)
         except ValueError as exc:
@@ -126,18 +132,37 @@ def _parse_values(
     return parsed
 
 
+def _parse_answer(
+    definition: IndicatorDefinition, value: Any, key: str, errors: dict[str, str]
+) -> tuple[Decimal | None, str | None] | None:
+    """A benchmarking answer: {"number": ..., "comment": ...} (a bare number or null is
+    the number alone). Errors go to `key` (the number) and `key.comment`."""
+    if not isinstance(value, Mapping):
+        value = {"number": value}
+    unknown = sorted(str(name) for name in set(value) - {"number", "comment"})
+    for name in unknown:
+        errors[f"{key}.{name}"] = _("Unknown field.")
+    number = comment = None
+    problems = len(errors)
+    try:
+        number = measurement(definition, value.get("number"))
+    except ValueError as exc:
+        errors[key] = str(exc)
+    raw_comment = value.get("comment")
+    if raw_comment is not None and not isinstance(raw_comment, str):
+        errors[f"{key}.comment"] = _("Must be text.")
+    elif raw_comment is not None and len(raw_comment) > MAX_ANSWER:
+        errors[f"{key}.comment"] = _("At most %(n)s characters.", n=MAX_ANSWER)
+    elif raw_comment is not None and (problem := text_problem(raw_comment, multiline=True)):
+        errors[f"{key}.comment"] = problem
+    else:
+        comment = (raw_comment or "").strip() or None
+    return (number, comment) if len(errors) == problems else None
+
+
 def _parse_value(definition: IndicatorDefinition, value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if definition.kind == IndicatorKind.BENCHMARK:
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise ValueError(_("Must be text or a number."))
-        text = str(value).strip()
-        if len(text) > MAX_ANSWER:
-            raise ValueError(_("At most %(n)s characters.", n=MAX_ANSWER))
-        if problem := text_problem(text, multiline=True):
-            raise ValueError(problem)
-        return text
     if definition.kind == IndicatorKind.BASELINE:
         if not isinstance(value, bool):
             raise ValueError(_("Must be met (true) or not met (false)."))
@@ -161,12 +186,12 @@ def _store_values(application: Application, parsed: dict[IndicatorDefinition, An
         if row is None:
             row = IndicatorValue(indicator_id=definition.id)
             application.indicator_values.append(row)
-        field = {
-            IndicatorKind.BENCHMARK: "value",
-            IndicatorKind.BASELINE: "met",
-            IndicatorKind.QUALITY: "score",
-        }[definition.kind]
-        setattr(row, field, value)
+        if definition.kind == IndicatorKind.BENCHMARK:
+            row.number, row.comment = value
+        elif definition.kind == IndicatorKind.BASELINE:
+            row.met = value
+        else:
+            row.score = value
 
 
 def _parse_recommendations(

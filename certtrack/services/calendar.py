@@ -1,6 +1,7 @@
 """A user's dates as an iCalendar feed (RFC 5545): label ends, renewal and Silver
-windows, recommendation due dates and review deadlines, for what the user may see.
-Three queries, whatever the number of labels."""
+windows, recommendation due dates, review deadlines, and Gold's visits with their
+evidence due dates, for what the user may see. Four queries, whatever the number of
+labels."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,10 +24,11 @@ from certtrack.models import (
     State,
     User,
 )
+from certtrack.services import evidence
 from certtrack.services.access import application_filter, cluster_filter
 from certtrack.services.outbox import external_url
 from certtrack.workflow.dates import add_months, renewal_window_opens
-from certtrack.workflow.deadlines import report_due
+from certtrack.workflow.deadlines import evidence_due, report_due
 from certtrack.workflow.policy import Policy
 
 
@@ -126,7 +128,42 @@ def entries(user: User, policy: Policy) -> list[Entry]:
                 f"/applications/{app.id}",
             )
         )
+    found += _visits(user, policy)
     return sorted(found, key=lambda entry: (entry.start, entry.uid))
+
+
+def _visits(user: User, policy: Policy) -> list[Entry]:
+    """Gold's planned visits and, while evidence is gathered, its due date."""
+    found = []
+    planned = db.session.scalars(
+        evidence.in_evidence_stage()
+        .join(Application.cluster)
+        .where(application_filter(user))
+        .options(contains_eager(Application.cluster))
+    )
+    for app in planned:
+        start, end, due = app.visit_starts_on, app.visit_ends_on, evidence_due(app, policy)
+        assert start is not None and end is not None and due is not None
+        link = f"/applications/{app.id}"
+        found.append(
+            Entry(
+                f"visit-{app.id}",
+                start,
+                end + timedelta(days=1),
+                _("Gold assessment visit: %(cluster)s", cluster=app.cluster.name),
+                link,
+            )
+        )
+        found.append(
+            Entry(
+                f"evidence-{app.id}",
+                due,
+                due + timedelta(days=1),
+                _("Gold evidence due: %(cluster)s", cluster=app.cluster.name),
+                f"{link}#evidence",
+            )
+        )
+    return found
 
 
 def feed(user: User, policy: Policy, now: datetime) -> bytes:

@@ -12,16 +12,21 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from certtrack import vocabulary
+from certtrack import markdown, vocabulary
 from certtrack.extensions import db
-from certtrack.models import Application, OutboxMessage
+from certtrack.models import Application, ConversationMessage, OutboxMessage
+from certtrack.services import access, conversation
 from certtrack.services.content import Content
 from certtrack.services.reminder_kinds import BY_NAME, KINDS
 from certtrack.workflow.definition import TRANSITIONS_BY_EVENT
+from certtrack.workflow.permissions import reads_internal_notes
 from certtrack.workflow.policy import Policy
 
 # Kinds a user may turn off (the attribute on User); the others always go out.
-OPT_OUTS = {kind.name: kind.opt_out for kind in KINDS if kind.opt_out}
+OPT_OUTS = {
+    **{kind.name: kind.opt_out for kind in KINDS if kind.opt_out},
+    conversation.KIND: "wants_conversation_messages",
+}
 
 # How users see each kind of message listed.
 KIND_NAMES = {**vocabulary.MESSAGE_KINDS, **{kind.name: kind.title for kind in KINDS}}
@@ -56,10 +61,55 @@ def workflow_notice(message: OutboxMessage, today: date, policy: Policy) -> Cont
     paragraphs = [_("Step: %(step)s.", step=vocabulary.name(event))]
     if message.context.get("reason"):
         paragraphs.append(_("Reason: %(reason)s", reason=message.context["reason"]))
+    if transition.notice_page == "report":
+        paragraphs.append(
+            _(
+                "The individual report is ready: how %(cluster)s compares with its peers, "
+                "area by area, and the recommendations to work on.",
+                cluster=application.cluster.name,
+            )
+        )
+        action = _("Read the report")
+    else:
+        action = _("Open the application")
     return Content(
-        subject=str(transition.notice_subject) % names,
-        paragraphs=paragraphs,
-        action=_("Open the application"),
+        subject=str(transition.notice_subject) % names, paragraphs=paragraphs, action=action
+    )
+
+
+def conversation_message(message: OutboxMessage, today: date, policy: Policy) -> Content | None:
+    """A new message in an application's conversation, quoted; None once the recipient
+    muted it or no longer reads it (an internal note never reaches the cluster)."""
+    posted = db.session.get(ConversationMessage, message.context.get("message"))
+    recipient = message.recipient
+    if posted is None or conversation.is_muted(recipient, posted.application):
+        return None
+    application = posted.application
+    if not access.can_view_application(recipient, application):
+        return None
+    if posted.internal and not reads_internal_notes(recipient, application):
+        return None
+    names = {
+        "cluster": application.cluster.name,
+        "level": vocabulary.name(application.level),
+        "author": posted.author.name,
+    }
+    if posted.internal:
+        subject = _("%(cluster)s: an internal note from %(author)s", **names)
+        intro = _(
+            "%(author)s wrote an internal note on the %(level)s application of %(cluster)s "
+            "(not visible to the cluster):",
+            **names,
+        )
+    else:
+        subject = _("%(cluster)s: a message from %(author)s", **names)
+        intro = _("%(author)s wrote on the %(level)s application of %(cluster)s:", **names)
+    return Content(
+        subject=subject,
+        paragraphs=[intro],
+        action=_("Open the conversation"),
+        quote=posted.body,
+        quote_html=markdown.render(posted.body),
     )
 
 
@@ -92,6 +142,7 @@ def invitation(message: OutboxMessage, today: date, policy: Policy) -> Content |
 COMPOSERS: dict[str, Composer] = {
     **{kind.name: kind.compose for kind in KINDS},
     "workflow_notice": workflow_notice,
+    conversation.KIND: conversation_message,
     "password_reset": password_reset,
     "invitation": invitation,
 }

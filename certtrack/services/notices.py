@@ -43,13 +43,16 @@ def queue_notices(application: Application, entry: AuditEntry, **_extra: Any) ->
         "consultant": application.consultant_id,
         "reason": entry.comment if transition.takes_reason else None,
     }
+    link = f"/applications/{application.id}"
+    if transition.notice_page:
+        link += f"/{transition.notice_page}"
     outbox.write(
         [
             Draft(
                 key=f"workflow_notice:{entry.id}:{user.id}",
                 kind="workflow_notice",
                 recipient_id=user.id,
-                link=f"/applications/{application.id}",
+                link=link,
                 context=context,
                 application_id=application.id,
             )

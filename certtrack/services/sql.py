@@ -66,6 +66,25 @@ def _isoformat_sqlite(element: isoformat, compiler: SQLCompiler, **kw: Any) -> s
     )
 
 
+class isodate(FunctionElement[str]):
+    """A date column as Python's date.isoformat() writes it (YYYY-MM-DD), whatever the
+    server's date style."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(isodate, "postgresql")
+def _isodate_postgresql(element: isodate, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+@compiles(isodate, "sqlite")
+def _isodate_sqlite(element: isodate, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy stores SQLite dates as 'YYYY-MM-DD' already.
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
 class json_object(FunctionElement[Any]):
     """A JSON object from alternating names and values, as a JSON column's value."""
 

@@ -21,6 +21,7 @@ from certtrack.workflow.errors import NotFound
 PREFERENCES = {
     "wants_digest": _l("The weekly digest (coordinators)"),
     "wants_recommendation_reminders": _l("Reminders about recommendations coming due or overdue"),
+    "wants_conversation_messages": _l("New messages in the conversations of applications"),
 }
 
 

@@ -1,6 +1,9 @@
-"""The consultant's report deadline: the one rule for when a review's report is due,
-counted in the scheme's calendar days (CERTTRACK_TIMEZONE), not UTC's. An assignment at
-23:30 UTC on 31 October is made on 1 November in Rome, and due 35 days after that."""
+"""The deadlines counted from the workflow's dates, each defined once with its SQL twin.
+
+The consultant's report is due `review_due_days` after the assignment, counted in the
+scheme's calendar days (CERTTRACK_TIMEZONE), not UTC's: an assignment at 23:30 UTC on
+31 October is made on 1 November in Rome, and due 35 days after that. Gold's evidence
+is due `gold_evidence_days_before_visit` before the on-site visit."""
 
 from datetime import date, timedelta
 
@@ -33,3 +36,21 @@ def report_due_before(today: date, policy: Policy) -> ColumnElement[bool]:
     is before today - review_due_days, i.e. assigned_at lies before the UTC instant at
     which that local day begins."""
     return Application.assigned_at < day_start(today - timedelta(days=policy.review_due_days))
+
+
+def evidence_due(application: Application, policy: Policy) -> date | None:
+    """The last day for Gold's evidence: `gold_evidence_days_before_visit` before the
+    visit's first day, or None while no visit is planned."""
+    start = application.visit_starts_on
+    return evidence_due_for_visit(start, policy) if start else None
+
+
+def evidence_due_for_visit(starts_on: date, policy: Policy) -> date:
+    """The evidence due date of a visit starting on `starts_on`."""
+    return starts_on - timedelta(days=policy.gold_evidence_days_before_visit)
+
+
+def evidence_due_between(first: date, last: date, policy: Policy) -> ColumnElement[bool]:
+    """SQL for `first <= evidence_due(application, policy) <= last`."""
+    lead = timedelta(days=policy.gold_evidence_days_before_visit)
+    return Application.visit_starts_on.between(first + lead, last + lead)

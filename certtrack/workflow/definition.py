@@ -9,9 +9,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from certtrack.models import CLOSED_STATES, Application, LabelStatus, Role, State
+from certtrack.models import CLOSED_STATES, Application, LabelStatus, Level, Role, State
 from certtrack.workflow import effects, guards
-from certtrack.workflow.types import AUDIENCE_NAMES, SYSTEM, Param, Thing, Transition
+from certtrack.workflow.types import AUDIENCE_NAMES, NOTICE_PAGES, SYSTEM, Param, Thing, Transition
 
 MANAGER = Role.MANAGER.value
 COORDINATOR = Role.COORDINATOR.value
@@ -116,6 +116,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         display_name=_l("Issue the label"),
         audience=("managers",),
         notice_subject=_l("%(cluster)s holds the %(level)s label"),
+        notice_page="report",  # the managers read their individual report
     ),
     _t(
         "reject",
@@ -214,31 +215,59 @@ def make_permissions(**edit: set[str]) -> Permissions:
     return {Thing(thing): frozenset(roles) for thing, roles in edit.items()}
 
 
-# Documents and the thread have no pages yet; whatever comes uses these rules.
-_OPEN: dict[str, set[str]] = {"profile": KEEPERS, "documents": PARTICIPANTS, "thread": PARTICIPANTS}
-_CLOSED: dict[str, set[str]] = {"profile": KEEPERS, "documents": set(), "thread": set()}
+# Internal notes: the agency's side of the conversation. Whoever may write one in some
+# state reads them in every state (permissions.reads_internal_notes).
+AGENCY_SIDE = {COORDINATOR, CONSULTANT, ADMIN}
+# Documents are shared and the conversation held while the application is open; a
+# closed application keeps its documents and stays readable, but takes nothing new.
+_OPEN: dict[str, set[str]] = {
+    "profile": KEEPERS,
+    "documents": PARTICIPANTS,
+    "thread": PARTICIPANTS,
+    "internal_notes": AGENCY_SIDE,
+}
+_CLOSED: dict[str, set[str]] = {
+    "profile": KEEPERS,
+    "documents": set(),
+    "thread": set(),
+    "internal_notes": set(),
+}
 _NO_WORK: dict[str, set[str]] = {
     "benchmarking": set(),
     "improvement_areas": set(),
     "recommendations": set(),
+    "visit": set(),
 }
 PERMISSIONS: dict[State, Permissions] = {
     S.DRAFT: make_permissions(
-        **_OPEN, benchmarking=set(), improvement_areas={MANAGER}, recommendations=set()
+        **_OPEN,
+        benchmarking=set(),
+        improvement_areas={MANAGER},
+        recommendations=set(),
+        visit=set(),
     ),
+    # Gold's visit is planned by the agency, and by the consultant once assigned.
     S.SUBMITTED: make_permissions(
-        **_OPEN, benchmarking=set(), improvement_areas={MANAGER}, recommendations=set()
+        **_OPEN,
+        benchmarking=set(),
+        improvement_areas={MANAGER},
+        recommendations=set(),
+        visit={COORDINATOR, ADMIN},
     ),
     # The consultant revises Silver's improvement areas as part of the review.
     S.CONSULTANT_REVIEW: make_permissions(
-        **_OPEN, benchmarking={CONSULTANT}, improvement_areas=set(), recommendations=set()
+        **_OPEN,
+        benchmarking={CONSULTANT},
+        improvement_areas=set(),
+        recommendations=set(),
+        visit={COORDINATOR, CONSULTANT, ADMIN},
     ),
     S.LABEL_ISSUED: make_permissions(**_OPEN, **_NO_WORK),
     S.FOLLOW_UP: make_permissions(
-        **_OPEN, benchmarking=set(), improvement_areas=set(), recommendations={MANAGER}
+        **_OPEN, benchmarking=set(), improvement_areas=set(), recommendations={MANAGER}, visit=set()
     ),
     S.RENEWAL_DUE: make_permissions(
-        **_OPEN, benchmarking=set(), improvement_areas=set(), recommendations={MANAGER}
+        **_OPEN, benchmarking=set(), improvement_areas=set(), recommendations={MANAGER}, visit=set()
     ),
     S.LAPSED: make_permissions(**_OPEN, **_NO_WORK),
     S.RENEWED: make_permissions(**_CLOSED, **_NO_WORK),
@@ -268,6 +297,13 @@ def _review_closed(application: Application) -> Any:
     )
 
 
+def _no_visit(application: Application) -> Any:
+    """Only a Gold assessment has an on-site visit, and it is over with the report."""
+    if application.level != Level.GOLD:
+        return _l("Only a Gold assessment has an on-site visit.")
+    return _review_closed(application)
+
+
 THINGS: dict[Thing, ThingFacts] = {
     Thing.PROFILE: ThingFacts(
         _l("You may not edit %(name)s."),
@@ -292,6 +328,15 @@ THINGS: dict[Thing, ThingFacts] = {
     ),
     Thing.THREAD: ThingFacts(
         _l("Only the people working on this application write in its thread."),
+        _l("The thread closes with the application."),
+    ),
+    Thing.VISIT: ThingFacts(
+        _l("Only the agency and the assigned consultant plan the assessment visit."),
+        _l("The visit is planned while the application is submitted or under review."),
+        lock=_no_visit,
+    ),
+    Thing.INTERNAL_NOTES: ThingFacts(
+        _l("Only the agency and the assigned consultant write internal notes."),
         _l("The thread closes with the application."),
     ),
 }
@@ -369,6 +414,8 @@ def _event_facts_problems(transitions: Sequence[Transition]) -> list[str]:
             for a in t.audience
             if a not in AUDIENCE_NAMES
         ]
+        if t.notice_page is not None and (t.notice_page not in NOTICE_PAGES or not t.audience):
+            problems.append(f"{t.event} links its notice to an unknown page or has no notice")
     return problems
 
 

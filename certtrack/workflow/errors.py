@@ -56,3 +56,17 @@ class StaleVersion(WorkflowError):
 class NotFound(WorkflowError):
     code = "not_found"
     status = 404
+
+
+class PayloadTooLarge(WorkflowError):
+    """A file over the size limit, or over what the application may still store."""
+
+    code = "payload_too_large"
+    status = 413
+
+
+class UnsupportedMediaType(WorkflowError):
+    """A file whose content is not of an accepted type."""
+
+    code = "unsupported_media_type"
+    status = 415

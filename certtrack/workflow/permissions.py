@@ -8,7 +8,7 @@ agency, assigned consultant)."""
 
 from flask_babel import gettext as _
 
-from certtrack.models import Application, Cluster, User
+from certtrack.models import Application, Cluster, Document, DocumentPurpose, Role, User
 from certtrack.services import access
 from certtrack.workflow.definition import (
     INITIAL_STATE,
@@ -20,6 +20,7 @@ from certtrack.workflow.errors import (
     ForbiddenForRole,
     InvalidParams,
     NotAllowedInState,
+    NotFound,
     WorkflowError,
 )
 from certtrack.workflow.types import SYSTEM, Thing, Transition
@@ -64,6 +65,26 @@ def refusal(
 def allows(actor: User | None, subject: Application | Cluster, action: str) -> bool:
     """Whether `actor` may do `action` to `subject` now (templates ask this)."""
     return refusal(actor, subject, action) is None
+
+
+def report_refusal(actor: User | None, application: Application) -> WorkflowError | None:
+    """Who reads the benchmarking report of `application`: those who see the application
+    (its cluster's managers, its agency's coordinators, its assigned consultant, admins)
+    once the report is delivered; before that only the consultant drafting it, as a
+    preview. Others are refused (403); a report not delivered yet is not found (404)."""
+    if actor is None or not actor.active:
+        return ForbiddenForRole(_("You may not read this report."))
+    scope = access.scope_refusal(actor, application)
+    if scope:
+        return ForbiddenForRole(scope)
+    if application.report_delivered or allows(actor, application, Thing.BENCHMARKING):
+        return None
+    return NotFound(_("The report of this application is not delivered yet."))
+
+
+def may_read_report(actor: User | None, application: Application) -> bool:
+    """Whether `actor` may open the report of `application` (links to it ask this)."""
+    return report_refusal(actor, application) is None
 
 
 def _role_refusal(transition: Transition, actor: User | None) -> str | None:
@@ -112,3 +133,54 @@ def _edit_refusal(
         return NotAllowedInState(str(facts.when) % {"state": state.value})
     locked = facts.lock(application) if facts.lock and application is not None else None
     return NotAllowedInState(str(locked)) if locked else None
+
+
+# The signed report and its annexes come from the consultant (an admin may stand in).
+REPORT_PURPOSES = frozenset({DocumentPurpose.SIGNED_REPORT, DocumentPurpose.REPORT_ANNEX})
+REPORT_ATTACHERS = frozenset({Role.CONSULTANT, Role.ADMIN})
+# Besides the uploader, who may replace or delete someone else's document.
+DOCUMENT_KEEPERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def upload_refusal(
+    actor: User | None, application: Application, purpose: DocumentPurpose
+) -> WorkflowError | None:
+    """Why `actor` may not add a document for `purpose` to `application` now, or None:
+    the documents rule of the state (PERMISSIONS), and the report's files are the
+    consultant's."""
+    refused = refusal(actor, application, Thing.DOCUMENTS)
+    if refused is None and purpose in REPORT_PURPOSES:
+        assert actor is not None
+        if actor.role not in REPORT_ATTACHERS:
+            return ForbiddenForRole(_("Only the consultant attaches the report and its annexes."))
+    return refused
+
+
+def document_refusal(actor: User | None, document: Document) -> WorkflowError | None:
+    """Why `actor` may not replace or delete `document` now, or None: the documents rule
+    of the state, then only its uploader, a coordinator of the agency or an admin; an
+    earlier or deleted version stays as it is."""
+    refused = refusal(actor, document.application, Thing.DOCUMENTS)
+    if refused is not None:
+        return refused
+    assert actor is not None
+    if actor.id != document.uploaded_by_id and actor.role not in DOCUMENT_KEEPERS:
+        return ForbiddenForRole(
+            _(
+                "Only who uploaded it, a coordinator of the agency or an administrator"
+                " may change this document."
+            )
+        )
+    if not document.is_current:
+        return NotAllowedInState(_("This version was replaced or deleted; it stays as it is."))
+    return None
+
+
+def reads_internal_notes(actor: User | None, application: Application) -> bool:
+    """Whether `actor` reads the application's internal notes: the roles that write them
+    in some state (the agency's side, never the cluster's managers) read them in every
+    state, within their scope (their agency, the application assigned to them)."""
+    if actor is None or not actor.active:
+        return False
+    writers = {role for rules in PERMISSIONS.values() for role in rules[Thing.INTERNAL_NOTES]}
+    return actor.role.value in writers and access.scope_refusal(actor, application) is None

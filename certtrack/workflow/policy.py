@@ -46,6 +46,15 @@ class Policy:
     reminder_days: tuple[int, ...] = (180, 90, 30, 7)
     grace_reminder_days: tuple[int, ...] = (90, 30)
     recommendation_due_days: int = 14
+    # The report's peer groups: a group (or an indicator) with fewer peers shows no
+    # figures, so that no other cluster's value can be read off.
+    peer_group_minimum: int = 5
+    # Gold: the cluster sends its evidence this long before the on-site visit (two to
+    # three weeks), and hears of what is missing this many days before that due date.
+    # The visit lasts two days; at most `gold_visit_max_days`.
+    gold_evidence_days_before_visit: int = 14
+    gold_evidence_reminder_days: tuple[int, ...] = (14, 3, 0)
+    gold_visit_max_days: int = 3
 
     def validity_months(self, level: Level, renewal: bool) -> int:
         if renewal:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from certtrack.extensions import db
 from certtrack.models import Application, IndicatorDefinition, IndicatorKind, IndicatorValue, Level
@@ -26,6 +27,7 @@ def definitions_for(level: Level) -> list[IndicatorDefinition]:
         select(IndicatorDefinition)
         .where(IndicatorDefinition.kind.in_(KINDS_BY_LEVEL[level]))
         .order_by(IndicatorDefinition.kind, IndicatorDefinition.position)
+        .options(selectinload(IndicatorDefinition.levels))
     )
     return list(db.session.scalars(query))
 
@@ -34,7 +36,7 @@ def is_recorded(definition: IndicatorDefinition, value: IndicatorValue | None) -
     if value is None:
         return False
     if definition.kind == IndicatorKind.BENCHMARK:
-        return bool(value.value and value.value.strip())
+        return value.number is not None  # a comment alone leaves it unanswered
     if definition.kind == IndicatorKind.BASELINE:
         return value.met is not None
     return value.score is not None

@@ -53,11 +53,15 @@ class Thing(StrEnum):
     IMPROVEMENT_AREAS = "improvement_areas"  # Silver's, named by the cluster
     RECOMMENDATIONS = "recommendations"  # the manager's progress updates
     DOCUMENTS = "documents"
-    THREAD = "thread"
+    VISIT = "visit"  # the dates of Gold's on-site assessment visit
+    THREAD = "thread"  # the application's conversation
+    INTERNAL_NOTES = "internal_notes"  # its notes the cluster never sees
 
 
 # Who hears of a step (services.notices resolves them to people).
 AUDIENCE_NAMES = frozenset({"coordinators", "managers", "consultant"})
+# The pages of an application a notice may link to besides the application's own.
+NOTICE_PAGES = frozenset({"report"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class Transition:
     display_name: Any = ""
     audience: tuple[str, ...] = ()
     notice_subject: Any = None
+    # Where the notice's link leads: the application's page, or its report's ("report").
+    notice_page: str | None = None
     # Its button: a Bootstrap colour, or the page that takes the step's input.
     style: str = "primary"
     page: str | None = None

@@ -74,7 +74,7 @@ def test_bronze_to_silver_through_the_api(app, as_user):
             bronze["id"],
             date(2014, 10, 15),
             "bronze",
-            {code: "Recorded" for code in codes(anna, "bronze")},
+            {code: {"number": 1} for code in codes(anna, "bronze")},
         )
         fire(anna, bronze["id"], "deliver_report")
         issued = fire(coordinator, bronze["id"], "issue_label")
@@ -104,7 +104,7 @@ def test_bronze_to_silver_through_the_api(app, as_user):
         )
         assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "guard_failed"
         fire(coordinator, silver["id"], "assign_consultant", consultant_id=ids["luis"])
-        values = {code: "Recorded" for code in codes(luis, "silver")}
+        values = {code: {"number": 2, "comment": "Recorded"} for code in codes(luis, "silver")}
         values.update({code: True for code in values if code.startswith("BMR")})
         clock.move_to(at_noon(date(2016, 6, 20)))
         luis, coordinator = as_user("luis@experts.example"), as_user("coord@informest.example")

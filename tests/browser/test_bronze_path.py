@@ -67,8 +67,10 @@ def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
         "The interview date lies in the future."
     )
     page.get_by_label("Interview or assessment date").fill(today_in_rome().isoformat())
-    for index, field in enumerate(page.locator("textarea[name^='v_B']").all()):
-        field.fill(f"Benchmark answer {index + 1}")
+    for index, field in enumerate(page.locator("input[type='number'][name^='v_B']").all()):
+        field.fill(str(index % 5 + 1))
+    for scale in page.locator("input[type='radio'][name^='v_B'][value='2']").all():
+        scale.check()
     page.get_by_label("Report summary").fill(
         "Committed members and a clear mission; funding needs diversity."
     )
@@ -140,9 +142,7 @@ def test_screenshots_for_the_readme(page: Page, server: str) -> None:
     sign_out(page)
     sign_in(page, server, "luis.ortega@experts.example")
     page.get_by_role("link", name="Open the review").first.click()
-    expect(page.get_by_label("B01 · Number of committed cluster participants")).to_have_value(
-        "Draft answer B01"
-    )
+    expect(page.get_by_label("B01 · Number of committed cluster participants")).to_have_value("64")
     page.screenshot(path=str(SCREENSHOTS / "consultant-review.png"), full_page=False)
 
 

@@ -34,7 +34,8 @@ def test_deciding_is_a_fixed_number_of_queries(mail_app, smtp):
         counts.append(len(statements))
         db.session.remove()
         empty_tables()
-    assert counts[0] == counts[1] <= 20, counts
+    # At most two per reminder kind (its candidates, the keys already written) and a few.
+    assert counts[0] == counts[1] <= 22, counts
 
 
 def test_cli_runs_one_pass_and_sends(mail_app, smtp):

@@ -10,8 +10,8 @@ from flask_babel import force_locale
 from sqlalchemy import false, select
 
 from certtrack.extensions import db
-from certtrack.models import OutboxMessage, OutboxStatus, Role
-from certtrack.services import messages, outbox, reminders
+from certtrack.models import Level, OutboxMessage, OutboxStatus, Role, Setting
+from certtrack.services import messages, outbox, reminders, visits
 from certtrack.services.dispatch import send_due
 from certtrack.services.reminder_kinds import BY_NAME, KINDS
 from certtrack.services.reminders import decide, run_daily_pass
@@ -26,7 +26,8 @@ def every_kind_due() -> Journey:
     """On DAY each kind of reminder is due: DITENAVE's label ends in 180 days, its
     Silver window is open, one recommendation is coming due and the others are overdue;
     another Informest cluster's label lapsed and its grace year ends within 90 days; a
-    third one's report is overdue; and Informest's coordinator has a digest to read."""
+    third one's report is overdue; a fourth one's Gold evidence is due in 14 days; and
+    Informest's coordinator has a digest to read."""
     ditenave = Journey(make_cast())
     cast = ditenave.cast
     ditenave.start()
@@ -48,6 +49,21 @@ def every_kind_due() -> Journey:
     review.manager = add_user(Role.MANAGER, "manager@review.example", cluster_id=review.cluster.id)
     review.start(day=date(2016, 2, 1))
     review.to_review(date(2016, 3, 1))
+
+    gold = Journey(cast)
+    gold.cluster = add_cluster(cast.agency, "Gold cluster")
+    gold.manager = add_user(Role.MANAGER, "manager@gold.example", cluster_id=gold.cluster.id)
+    db.session.add(Setting(key="gold_prerequisite", value="none"))
+    db.session.commit()
+    gold.start(Level.GOLD, date(2016, 4, 1))
+    gold.to_review(date(2016, 4, 20), consultant=cast.second_consultant)
+    visits.plan_visit(
+        gold.application,
+        cast.second_consultant,
+        starts_on=DAY + timedelta(days=28),  # the evidence is due in 14 days
+        ends_on=DAY + timedelta(days=29),
+        today=DAY,
+    )
     return ditenave
 
 

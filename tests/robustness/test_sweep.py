@@ -48,7 +48,8 @@ FORM_NAMES = [
     "improvement_areas-0-title", "recommendations-0-title", "recommendations-0-detail",
     "recommendations-0-priority", "recommendations-0-due_date", "recommendations-0-owner",
     "save", "deliver", "wants_digest", "wants_recommendation_reminders", "grace_months",
-    "reminder_days", "gold_prerequisite", "min_staff_fte",
+    "body", "internal", "wants_conversation_messages",
+    "reminder_days", "gold_prerequisite", "min_staff_fte", "visit_starts_on", "visit_ends_on",
 ]  # fmt: skip
 NESTED: Any = "deep"
 for _level in range(40):

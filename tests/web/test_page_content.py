@@ -3,13 +3,27 @@ recommendations, evidence, progress notes, summaries and history never appear on
 a role can open. Every piece of such content gets a unique marker, then every page of the
 permission matrix is read as every role."""
 
+import io
+
 import pytest
 from flask import Flask
+from pypdf import PdfReader
 from sqlalchemy import select, update
+from werkzeug.test import TestResponse
 
 from certtrack.extensions import db
-from certtrack.models import Application, AuditEntry, ProgressNote, Recommendation, Report, User
+from certtrack.models import (
+    Application,
+    AuditEntry,
+    ConversationMessage,
+    IndicatorValue,
+    ProgressNote,
+    Recommendation,
+    Report,
+    User,
+)
 from certtrack.services import access
+from certtrack.workflow.permissions import reads_internal_notes
 from tests.web.conftest import sign_in
 from tests.web.test_permissions import ROLES, cases, demo_ids
 
@@ -29,6 +43,9 @@ def mark_content(app: Flask) -> dict[int, set[str]]:
                 for note in rec.notes:
                     note.text = f"note-marker-{note.id}-end"
                     markers[report.application_id].add(note.text)
+        for value in db.session.scalars(select(IndicatorValue)):
+            value.comment = f"comment-marker-{value.id}-end"
+            markers.setdefault(value.application_id, set()).add(value.comment)
         db.session.execute(
             update(AuditEntry).values(
                 comment="history-marker-" + AuditEntry.id.cast(db.String) + "-end"
@@ -38,8 +55,23 @@ def mark_content(app: Flask) -> dict[int, set[str]]:
             select(AuditEntry.id, AuditEntry.application_id)
         ):
             markers.setdefault(application_id, set()).add(f"history-marker-{entry_id}-end")
+        for message in db.session.scalars(select(ConversationMessage)):
+            kind = "internal" if message.internal else "message"
+            message.body = f"{kind}-marker-{message.id}-end"
+            markers.setdefault(message.application_id, set()).add(message.body)
         db.session.commit()
     return markers
+
+
+def unreadable_notes(app: Flask, user: User) -> set[str]:
+    """The markers of the internal notes `user` may not read, on applications they see
+    as well (a cluster's manager reads none)."""
+    notes = select(ConversationMessage).where(ConversationMessage.internal.is_(True))
+    return {
+        f"internal-marker-{note.id}-end"
+        for note in db.session.scalars(notes)
+        if not reads_internal_notes(user, note.application)
+    }
 
 
 def hidden_from(app: Flask, email: str, markers: dict[int, set[str]]) -> set[str]:
@@ -48,9 +80,19 @@ def hidden_from(app: Flask, email: str, markers: dict[int, set[str]]) -> set[str
         visible = set(
             db.session.scalars(select(Application.id).where(access.application_filter(user)))
         )
-    return {
+        notes = unreadable_notes(app, user)
+    return notes | {
         marker for app_id, texts in markers.items() if app_id not in visible for marker in texts
     }
+
+
+def readable_text(response: TestResponse) -> str:
+    """What a reader sees of a response: a page's HTML, a PDF's text without whitespace
+    (a marker may wrap in a narrow table cell)."""
+    if response.mimetype != "application/pdf":
+        return response.get_data(as_text=True)
+    reader = PdfReader(io.BytesIO(response.data))
+    return "".join("".join(page.extract_text() for page in reader.pages).split())
 
 
 @pytest.mark.parametrize("role", [role for role in ROLES if ROLES[role] and role != "admin"])
@@ -67,7 +109,7 @@ def test_no_page_shows_another_tenants_content(role, demo, client):
     for case in cases(demo_ids(demo)):
         if case.method != "GET" or case.expect[role] != 200:
             continue
-        page = client.get(case.url).get_data(as_text=True)
+        page = readable_text(client.get(case.url))
         read += 1
         leaks += [f"{case.url}: {marker}" for marker in hidden if marker in page]
     assert read >= 10
@@ -92,3 +134,39 @@ def test_a_consultant_sees_a_cluster_through_their_own_applications_only(demo, c
     for other in others:
         assert f'/applications/{other}"' not in text
         assert not [marker for marker in markers.get(other, ()) if marker in text]
+
+
+def test_the_report_pdf_is_read_for_markers_too(demo, client):
+    """The sweep above reads PDFs as text: the manager's own report shows its markers."""
+    markers = mark_content(demo)
+    ids = demo_ids(demo)
+    sign_in(client, ROLES["manager"])
+    text = readable_text(client.get(f"/applications/{ids['area_app']}/report.pdf"))
+    # The report's own texts (the PDF leaves out the follow-up's evidence and notes).
+    own = {m for m in markers[ids["area_app"]] if m.startswith(("summary", "detail"))}
+    assert own and all(marker in text for marker in own)
+
+
+def test_the_cluster_reads_its_conversation_but_never_an_internal_note(demo, client):
+    """AREA's manager reads the messages of AREA's conversation on the application page
+    and the conversation page, and no internal note, not even in the history."""
+    markers = mark_content(demo)
+    ids = demo_ids(demo)
+    with demo.app_context():
+        messages = db.session.scalars(
+            select(ConversationMessage).where(ConversationMessage.application_id == ids["area_app"])
+        ).all()
+    notes = {m.body for m in messages if m.internal}
+    shared = {m.body for m in messages if not m.internal}
+    assert notes and shared and notes | shared <= markers[ids["area_app"]]
+    sign_in(client, ROLES["manager"])
+    application = f"/applications/{ids['area_app']}"
+    for url in (application, f"{application}/conversation"):
+        page = client.get(url).get_data(as_text=True)
+        assert all(marker in page for marker in shared), url
+        assert not [note for note in notes if note in page], url
+        assert "data-internal" not in page and "Internal note" not in page, url
+    sign_in(client, ROLES["coord"])
+    page = client.get(f"/applications/{ids['area_app']}/conversation").get_data(as_text=True)
+    assert all(marker in page for marker in notes | shared)
+    assert "Internal note — not visible to the cluster" in page

@@ -84,7 +84,20 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("POST", "applications.fire", f"/applications/{app}/events/submit", only(302, *SEES_AREA)),
         Case("GET", "applications.assign", f"/applications/{sedia}/assign", only(200, "admin", "coord")),
         Case("POST", "applications.assign", f"/applications/{sedia}/assign", only(422, "admin", "coord")),
+        Case("GET", "applications.report_pdf", f"/applications/{app}/report.pdf", only(200, *SEES_AREA)),
+        # Polo's report is the consultant's draft: only they preview it.
+        Case("GET", "applications.report_pdf", f"/applications/{polo}/report.pdf", {**only(200, "consultant"), "admin": 404, "coord": 404}),
+        # AREA's conversation: everyone on the application; an empty post comes back.
+        Case("GET", "conversation.thread", f"/applications/{app}/conversation", only(200, *SEES_AREA)),
+        Case("POST", "conversation.thread", f"/applications/{app}/conversation", only(422, *SEES_AREA), {"body": ""}),
+        Case("POST", "conversation.mute", f"/applications/{app}/conversation/mute", only(302, *SEES_AREA)),
+        Case("POST", "conversation.unmute", f"/applications/{app}/conversation/unmute", only(302, *SEES_AREA)),
         Case("POST", "applications.improvement_areas", f"/applications/{app}/improvement-areas", only(302, "manager")),
+        Case("GET", "reports.show", f"/applications/{app}/report", only(200, *SEES_AREA)),
+        # A draft: the consultant's preview; others who see the application: not yet there.
+        Case("GET", "reports.show", f"/applications/{polo}/report", {**only(200, "consultant"), "admin": 404, "coord": 404}),
+        # Polo's review is Bronze: those who plan visits are told there is none to plan.
+        Case("POST", "applications.visit", f"/applications/{polo}/visit", only(302, "admin", "coord", "consultant"), {"visit_starts_on": "2026-12-10", "visit_ends_on": "2026-12-11"}),
         Case("GET", "reviews.edit", f"/applications/{polo}/review", only(200, "consultant")),
         Case("POST", "reviews.edit", f"/applications/{polo}/review", only(302, "consultant"), {"save": "1"}),
         Case("POST", "recommendations.update", f"/recommendations/{ids['area_rec']}", only(302, "manager")),

@@ -6,6 +6,7 @@ A new kind is one more ReminderKind in one of these modules, listed in KINDS, an
 Italian of its strings at the end of messages.po. Its condition and its notice are SQL
 (see kind.py): the pass writes its messages with one INSERT ... SELECT."""
 
+from certtrack.services.reminder_kinds.evidence import GOLD_EVIDENCE
 from certtrack.services.reminder_kinds.kind import Audience, ReminderKind
 from certtrack.services.reminder_kinds.labels import (
     GRACE_ENDING,
@@ -30,6 +31,7 @@ KINDS: tuple[ReminderKind, ...] = (
     RECOMMENDATION_DUE,
     RECOMMENDATION_OVERDUE,
     REVIEW_STALLED,
+    GOLD_EVIDENCE,
     COORDINATOR_DIGEST,
 )
 BY_NAME: dict[str, ReminderKind] = {kind.name: kind for kind in KINDS}

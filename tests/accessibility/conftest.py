@@ -1,0 +1,68 @@
+"""The accessibility sweep: the app with the demo data served in a thread for the whole
+module, one Chromium for the session (pytest-playwright), the checking tools from npm."""
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from certtrack import create_app
+from certtrack.demo import seed
+from certtrack.extensions import db
+from tests.browser.conftest import browser_type_launch_args  # noqa: F401  (Debian's Chromium)
+from tests.conftest import empty_tables, missing_program
+
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+NPM_INSTALL = "make install, which runs npm ci"
+# What the sweep covered and how long it took, for the summary at the end of the run.
+SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in SUMMARY:
+        terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    if not AXE.exists():
+        missing_program("axe-core", NPM_INSTALL)
+    return AXE
+
+
+@pytest.fixture(scope="session")
+def vnu_command() -> list[str]:
+    if not VNU.exists():
+        missing_program("vnu-jar", NPM_INSTALL)
+    java = shutil.which("java")
+    if java is None:
+        missing_program("Java", "apt-get install default-jre-headless")
+    return [java, "-Xss8m", "-jar", str(VNU)]
+
+
+@pytest.fixture(scope="module")
+def swept_app(migrated: str) -> Iterator[Flask]:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        seed()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def swept_server(swept_app: Flask) -> Iterator[str]:
+    http = make_server("127.0.0.1", 0, swept_app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join()
