@@ -1,29 +1,57 @@
 """The daily pass: fire the day's time events, then decide which reminders are due and
-write them to the outbox. Each kind of reminder (services.reminder_kinds) selects its
-candidates with its own condition in one query, and the keys already written in one
-more, so only new messages are inserted: a fixed number of queries whatever the number
-of labels.
+write them to the outbox. Each kind of reminder (services.reminder_kinds) says in SQL
+which rows are candidates (its condition) and what their message is (its notice); here
+they become one INSERT ... SELECT per kind, addressed to the kind's audience and less
+the keys already written, so no candidate row passes through Python: a fixed number
+of statements and flat memory whatever the number of labels.
 
-Late or repeated passes are harmless: keys make every message unique, and for the
-offsets before a date only the latest one due is written (a pass that was down for a
-week sends the 30-day notice, not the 90-day and the 30-day together)."""
+Late or repeated passes are harmless: keys make every message unique (NOT EXISTS skips
+the known ones cheaply, ON CONFLICT DO NOTHING settles a race with another pass), and
+for the offsets before a date only the latest one due is written (a pass that was down
+for a week sends the 30-day notice, not the 90-day and the 30-day together)."""
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Table,
+    exists,
+    false,
+    literal,
+    null,
+    select,
+    text,
+    true,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
 
 from certtrack.extensions import db
-from certtrack.models import OutboxMessage, Role, User
+from certtrack.models import Application, AuditEntry, Label, OutboxMessage, OutboxStatus, Role
+from certtrack.models import User as UserModel
 from certtrack.models.base import utcnow
-from certtrack.services import outbox, sessions
-from certtrack.services.outbox import Draft
+from certtrack.services import sessions
+from certtrack.services.outbox import Draft, sending_domain
 from certtrack.services.reminder_kinds import KINDS, Audience, ReminderKind
-from certtrack.services.time_events import run_time_events
+from certtrack.services.reminder_kinds.kind import Columns
+from certtrack.services.sql import joined, json_of, random_hex
+from certtrack.services.time_events import fire_time_events
 from certtrack.services.transaction import committed
 from certtrack.workflow.policy import Policy, load_policy
+
+OUTBOX = cast(Table, OutboxMessage.__table__)
+# The outbox columns a draft fills in; the rest are the same for every new row.
+ABOUT = ("application_id", "label_id", "recommendation_id")
+DRAFT_COLUMNS = ("key", "kind", "recipient_id", "link", "context", *ABOUT)
+# After this many rows changed, the planner's statistics are refreshed (a catch-up can
+# multiply the outbox; plans made for the old sizes would be slow the next day).
+ANALYZE_AFTER = 1000
+ANALYZED = (OutboxMessage, Application, Label, AuditEntry)
 
 
 @dataclass(frozen=True)
@@ -35,114 +63,146 @@ class PassResult:
 def run_daily_pass(today: date, now: datetime | None = None) -> PassResult:
     """Everything the clock decides for `today` (and forgetting old sign-in sessions)."""
     policy = load_policy()
-    events = run_time_events(today, now=now, policy=policy)
+    now = now or utcnow()
+    events = len(fire_time_events(today, now=now, policy=policy))
     with committed():
-        written = outbox.write(decide(today, policy), now)
-        sessions.forget_old(now or utcnow())
-    return PassResult(events=len(events), written=written)
+        written = sum(queue(kind, today, policy, now) for kind in KINDS)
+        sessions.forget_old(now)
+    if events + written >= ANALYZE_AFTER:
+        analyse()
+    return PassResult(events=events, written=written)
+
+
+def queue(kind: ReminderKind, today: date, policy: Policy, now: datetime) -> int:
+    """Write the kind's messages due on `today` in one INSERT ... SELECT, in the caller's
+    transaction; returns how many rows were written."""
+    drafts = due(kind, today, policy).subquery("draft")
+    # WHERE true: without a WHERE, SQLite would read ON CONFLICT as a join's ON.
+    rows = select(
+        *(drafts.c[name] for name in DRAFT_COLUMNS),
+        # Unique across installations, made once per row and kept across retries.
+        joined("<", random_hex(), f"@{sending_domain()}>").label("message_id"),
+        literal(OutboxStatus.PENDING.value).label("status"),
+        literal(0).label("attempts"),
+        literal(now).label("next_attempt_at"),
+        literal(now).label("created_at"),
+    ).where(true())
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    statement = (
+        insert(OUTBOX)
+        .from_select([column.name for column in rows.selected_columns], rows)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    # preserve_rowcount: psycopg's count of an INSERT is otherwise lost with its cursor.
+    result = db.session.execute(statement.execution_options(preserve_rowcount=True))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def decide(today: date, policy: Policy) -> list[Draft]:
-    """The reminders due on `today` that are not written yet, of every kind."""
-    people = People.load()
-    return [draft for kind in KINDS for draft in _due(kind, today, policy, people)]
+    """The reminders due on `today` that are not written yet, of every kind: what the
+    pass would write, as drafts (to look at; the pass itself writes them in SQL)."""
+    return [
+        Draft(**row)
+        for kind in KINDS
+        for row in db.session.execute(due(kind, today, policy)).mappings()
+    ]
 
 
-# The user's id, the user when loaded (consultants are not), and whether in copy.
-Recipient = tuple[int, User | None, bool]
+@dataclass(frozen=True)
+class Recipients:
+    """One group of a message's recipients: their user id, how a recipient user row is
+    joined to the candidate (None: the id is the candidate's, no user row, no opt-out),
+    and whether they receive a copy."""
+
+    user_id: Any  # a column: the user's id, or the candidate's column naming them
+    user: Any  # the aliased User the join condition names, or None
+    joins: ColumnElement[bool] | None
+    copy: bool = False
 
 
-@dataclass
-class People:
-    """Who receives what: active managers by cluster, coordinators by agency. Two
-    queries per pass."""
+def audience(kind: ReminderKind, row: Columns) -> list[Recipients]:
+    """Who receives the kind's message about a candidate row: active managers by
+    cluster, active coordinators by agency, the review's consultant, or the subject."""
 
-    managers: dict[int, list[User]]
-    coordinators: dict[int, list[User]]
-    by_id: dict[int, User]
+    def active(role: Role, on: Any, copy: bool = False) -> Recipients:
+        user = aliased(UserModel)
+        joins = (user.role == role) & user.active.is_(True) & on(user)
+        return Recipients(user.id, user, joins, copy)
 
-    @classmethod
-    def load(cls) -> "People":
-        managers: dict[int, list[User]] = defaultdict(list)
-        coordinators: dict[int, list[User]] = defaultdict(list)
-        by_id: dict[int, User] = {}
-        active = select(User).where(User.active.is_(True))
-        for user in db.session.scalars(active.where(User.role == Role.MANAGER)):
-            managers[user.cluster_id or 0].append(user)
-            by_id[user.id] = user
-        for user in db.session.scalars(active.where(User.role == Role.COORDINATOR)):
-            coordinators[user.agency_id or 0].append(user)
-            by_id[user.id] = user
-        return cls(managers, coordinators, by_id)
-
-    def audience(self, audience: Audience, row: Row[Any]) -> list[Recipient]:
-        """Recipients of a message about `row`."""
-        if audience is Audience.SUBJECT:
-            user = self.by_id.get(row.subject)
-            return [(user.id, user, False)] if user else []
-        if audience is Audience.REVIEW:
-            return [(row.consultant_id, None, False)] + [
-                (user.id, user, False) for user in self.coordinators[row.agency_id]
-            ]
-        managers: list[Recipient] = [(u.id, u, False) for u in self.managers[row.cluster_id]]
-        if audience is Audience.CLUSTER:
-            return managers + [(user.id, user, True) for user in self.coordinators[row.agency_id]]
-        return managers
+    if kind.audience is Audience.SUBJECT:
+        user = aliased(UserModel)
+        staff = user.role.in_((Role.MANAGER, Role.COORDINATOR))
+        return [Recipients(user.id, user, (user.id == row.subject) & user.active.is_(True) & staff)]
+    if kind.audience is Audience.REVIEW:
+        coordinators = active(Role.COORDINATOR, lambda user: user.agency_id == row.agency_id)
+        return [Recipients(row.consultant_id, None, None), coordinators]
+    managers = active(Role.MANAGER, lambda user: user.cluster_id == row.cluster_id)
+    if kind.audience is Audience.CLUSTER:
+        in_copy = active(Role.COORDINATOR, lambda user: user.agency_id == row.agency_id, True)
+        return [managers, in_copy]
+    return [managers]
 
 
-def _due(kind: ReminderKind, today: date, policy: Policy, people: People) -> list[Draft]:
-    """The kind's new drafts for `today`: its candidates (one query), less what is
-    written already or, for kinds sent at most `every` so often, what was sent lately
-    (one query)."""
-    candidates = kind.condition(today, policy)
-    subjects = candidates.with_only_columns(kind.subject.column)
-    drafts = []
-    for row in db.session.execute(candidates):
-        notice = kind.notice(row, today, policy)
-        if notice is None:
-            continue
-        for user_id, user, copy in people.audience(kind.audience, row):
-            if kind.opt_out and user is not None and not getattr(user, kind.opt_out):
-                continue
-            context = (
-                {"copy": copy, **notice.context}
-                if kind.audience is Audience.CLUSTER
-                else notice.context
-            )
-            key = notice.stem if kind.audience is Audience.SUBJECT else f"{notice.stem}:{user_id}"
-            drafts.append(
-                Draft(
-                    key=key,
-                    kind=kind.name,
-                    recipient_id=user_id,
-                    link=notice.link,
-                    context=context,
-                    **notice.about,
+def due(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
+    """The kind's messages due on `today` and not written yet, one row per recipient
+    with the outbox columns of DRAFT_COLUMNS."""
+    row = kind.condition(today, policy).subquery("candidate")
+    notice = kind.notice(row.c, today, policy)
+    branches = []
+    for recipients in audience(kind, row.c):
+        key = (
+            notice.stem
+            if kind.audience is Audience.SUBJECT
+            else joined(notice.stem, ":", recipients.user_id)
+        )
+        context = (
+            {"copy": true() if recipients.copy else false(), **notice.context}
+            if kind.audience is Audience.CLUSTER
+            else notice.context
+        )
+        branch = select(
+            key.label("key"),
+            literal(kind.name).label("kind"),
+            recipients.user_id.label("recipient_id"),
+            notice.link.label("link"),
+            json_of(context).label("context"),
+            # Typed NULLs: a union's column of NULLs alone would be text on PostgreSQL.
+            *(notice.about.get(name, null().cast(Integer)).label(name) for name in ABOUT),
+        ).select_from(row)
+        if recipients.joins is not None:
+            branch = branch.join(recipients.user, recipients.joins)
+            if kind.opt_out:
+                branch = branch.where(getattr(recipients.user, kind.opt_out).is_(True))
+        if notice.due is not None:
+            branch = branch.where(notice.due)
+        if kind.every is not None:
+            # At most one message per subject this often: none written since the day
+            # after today - every.
+            quiet_from = datetime.combine(today - kind.every + timedelta(days=1), time())
+            branch = branch.where(
+                ~exists().where(
+                    OutboxMessage.kind == kind.name,
+                    kind.subject.outbox == row.c.subject,
+                    OutboxMessage.created_at >= quiet_from,
                 )
             )
-    if kind.every is not None:
-        last: dict[int, datetime] = dict(
-            db.session.execute(
-                select(kind.subject.outbox, func.max(OutboxMessage.created_at))
-                .where(OutboxMessage.kind == kind.name, kind.subject.outbox.in_(subjects))
-                .group_by(kind.subject.outbox)
-            ).all()
-        )
-        quiet_since = today - kind.every
-        return [
-            draft
-            for draft in drafts
-            if (sent := last.get(_subject_of(kind, draft))) is None or sent.date() <= quiet_since
-        ]
-    existing = set(
-        db.session.scalars(
-            select(OutboxMessage.key).where(
-                OutboxMessage.kind == kind.name, kind.subject.outbox.in_(subjects)
-            )
-        )
+        branches.append(branch)
+    drafts = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("message")
+    return select(*(drafts.c[name] for name in DRAFT_COLUMNS)).where(
+        ~exists().where(OutboxMessage.key == drafts.c.key)
     )
-    return [draft for draft in drafts if draft.key not in existing]
 
 
-def _subject_of(kind: ReminderKind, draft: Draft) -> Any:
-    return getattr(draft, kind.subject.outbox.key)
+def analyse() -> None:
+    """Refresh the planner's statistics of the tables the pass grows and moves."""
+    names = ", ".join(cast(Table, model.__table__).name for model in ANALYZED)
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"ANALYZE {names}"))
+        else:
+            # A sample is enough for the planner, and keeps ANALYZE quick.
+            connection.execute(text("PRAGMA analysis_limit = 1000"))
+            connection.execute(text("ANALYZE"))
+        connection.commit()

@@ -3,7 +3,8 @@
 same ones (services.messages), and both find the kinds here.
 
 A new kind is one more ReminderKind in one of these modules, listed in KINDS, and the
-Italian of its strings at the end of messages.po."""
+Italian of its strings at the end of messages.po. Its condition and its notice are SQL
+(see kind.py): the pass writes its messages with one INSERT ... SELECT."""
 
 from certtrack.services.reminder_kinds.evidence import GOLD_EVIDENCE
 from certtrack.services.reminder_kinds.kind import Audience, ReminderKind

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Row, false, func, select
+from sqlalchemy import ColumnElement, false, func, select
 
 from certtrack.extensions import db
 from certtrack.models import Application, OutboxMessage, OutboxStatus
@@ -18,11 +18,13 @@ from certtrack.services.content import Content
 from certtrack.services.reminder_kinds.kind import (
     Audience,
     Candidates,
+    Columns,
     Notice,
     ReminderKind,
     Subject,
     latest_due,
 )
+from certtrack.services.sql import isodate, joined
 from certtrack.workflow.deadlines import evidence_due_between, evidence_due_for_visit
 from certtrack.workflow.policy import Policy
 
@@ -71,17 +73,22 @@ def _same_visit(message: OutboxMessage) -> list[ColumnElement[bool]]:
     return [Application.visit_starts_on == date.fromisoformat(visit)]
 
 
-def _notice(row: Row[Any], today: date, policy: Policy) -> Notice | None:
-    due = evidence_due_for_visit(row.visit_starts_on, policy)
-    step = latest_due(policy.gold_evidence_reminder_days, (due - today).days)
-    if step is None or (row.step_gone is not None and step >= row.step_gone):
-        return None
-    visit = row.visit_starts_on.isoformat()
+def _notice(row: Columns, today: date, policy: Policy) -> Notice:
+    # At most `step` days left: evidence_due(visit) <= today + step, i.e. the visit
+    # starts on or before today + step + gold_evidence_days_before_visit.
+    lead = timedelta(days=policy.gold_evidence_days_before_visit)
+    step = latest_due(
+        policy.gold_evidence_reminder_days,
+        lambda days: row.visit_starts_on <= today + timedelta(days=days) + lead,
+    )
+    visit = isodate(row.visit_starts_on)
     return Notice(
-        stem=f"{NAME}:{row.subject}:{visit}:{step}",
-        link=f"/applications/{row.subject}#evidence",
+        stem=joined(f"{NAME}:", row.subject, ":", visit, ":", step),
+        link=joined("/applications/", row.subject, "#evidence"),
         context={"offset": step, "visit": visit},
         about={"application_id": row.subject},
+        # A step reached and not sent yet for any visit date (nor a later one).
+        due=step.is_not(None) & (row.step_gone.is_(None) | (step < row.step_gone)),
     )
 
 

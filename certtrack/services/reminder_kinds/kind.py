@@ -1,7 +1,10 @@
 """What a reminder kind is. Each kind is one definition: who hears of it, what it is
 about, and the one SQL condition under which its reason holds on a day. The daily pass
 selects its candidates with that condition; the dispatcher runs the same condition,
-restricted to the message's subject, just before sending, so the two cannot disagree."""
+restricted to the message's subject, just before sending, so the two cannot disagree.
+
+Both the condition and the notice are SQL: the pass turns them into one
+INSERT ... SELECT per kind, so no candidate row passes through Python."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,8 +13,9 @@ from enum import Enum
 from typing import Any
 
 from flask_babel.speaklater import LazyString
-from sqlalchemy import ColumnElement, Row, Select, false, select
+from sqlalchemy import ColumnElement, Select, case, false, null, select
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.expression import ColumnCollection
 
 from certtrack.extensions import db
 from certtrack.models import OutboxMessage
@@ -20,6 +24,8 @@ from certtrack.workflow.policy import Policy
 
 # A condition's rows: the subject's id first, labelled "subject", then any columns.
 Candidates = Select[*tuple[Any, ...]]
+# A condition's columns by their names (row.subject, row.cluster_id, ...), in SQL.
+Columns = ColumnCollection[str, ColumnElement[Any]]
 
 
 class Audience(Enum):
@@ -55,13 +61,27 @@ class Subject:
 
 @dataclass(frozen=True)
 class Notice:
-    """A kind's message about one candidate, before it is addressed to each recipient."""
+    """A kind's message about each candidate row, before it is addressed to each
+    recipient: SQL expressions over the row's columns."""
 
-    stem: str  # the unique key without the recipient
-    link: str
-    context: dict[str, Any] = field(default_factory=dict)
+    stem: ColumnElement[str]  # the unique key without the recipient
+    link: ColumnElement[str]
+    context: dict[str, Any] = field(default_factory=dict)  # name: SQL value or constant
     # What it is about, as outbox columns: application_id, label_id, recommendation_id.
-    about: dict[str, int] = field(default_factory=dict)
+    about: dict[str, ColumnElement[Any]] = field(default_factory=dict)
+    # Whether a message is due today for the row (an offset reached); None: always.
+    due: ColumnElement[bool] | None = None
+
+
+def latest_due(
+    offsets: tuple[int, ...], reached: Callable[[int], ColumnElement[bool]]
+) -> ColumnElement[Any]:
+    """The smallest offset already reached (`reached(offset)`: "at most `offset` days
+    left"), NULL when none is: the one notice due today. A late pass sends the 30-day
+    notice, not the 90-day and the 30-day together."""
+    if not offsets:
+        return null()
+    return case(*[(reached(offset), offset) for offset in sorted(offsets)], else_=null())
 
 
 @dataclass(frozen=True)
@@ -75,9 +95,9 @@ class ReminderKind:
     # Rows (subject first, labelled "subject", then what the audience needs) for which
     # the reason holds on the day.
     condition: Callable[[date, Policy], Candidates]
-    # The message about a candidate row that is due on the day, or None when none is
-    # (an offset not reached yet). Decides only which notice, never whether it holds.
-    notice: Callable[[Row[Any], date, Policy], Notice | None]
+    # The message about a candidate row (its columns by name), and whether one is due
+    # on the day (an offset reached). Decides only which notice, never whether it holds.
+    notice: Callable[[Columns, date, Policy], Notice]
     # What the message says at send time, in the recipient's language; None when there
     # is nothing to say (an empty digest).
     compose: Callable[[OutboxMessage, date, Policy], Content | None]
@@ -91,10 +111,3 @@ class ReminderKind:
         the message's subject alone."""
         restricted = self.condition(today, policy).where(*self.subject.of(message))
         return bool(db.session.scalar(select(restricted.exists())))
-
-
-def latest_due(offsets: tuple[int, ...], days_left: int) -> int | None:
-    """The smallest offset not yet passed: the one notice that is due today (a late
-    pass sends the 30-day notice, not the 90-day and the 30-day together)."""
-    due = [offset for offset in offsets if offset >= days_left]
-    return min(due) if due else None

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, select
 
 from certtrack import vocabulary
 from certtrack.extensions import db
@@ -25,11 +25,13 @@ from certtrack.services.content import Content
 from certtrack.services.reminder_kinds.kind import (
     Audience,
     Candidates,
+    Columns,
     Notice,
     ReminderKind,
     Subject,
     latest_due,
 )
+from certtrack.services.sql import joined
 from certtrack.workflow.dates import add_months, grace_cutoff, grace_end, month_start
 from certtrack.workflow.policy import Policy
 
@@ -63,21 +65,20 @@ def _copy(message: OutboxMessage, paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
-def _offset_notice(kind: str, row: Row[Any], offset: int | None) -> Notice | None:
-    if offset is None:
-        return None
+def _offset_notice(kind: str, row: Columns, offset: ColumnElement[int]) -> Notice:
     return Notice(
-        stem=f"{kind}:{row.subject}:{offset}",
-        link=f"/clusters/{row.cluster_id}",
+        stem=joined(f"{kind}:", row.subject, ":", offset),
+        link=joined("/clusters/", row.cluster_id),
         context={"offset": offset},
         about={"label_id": row.subject},
+        due=offset.is_not(None),
     )
 
 
-def _label_notice(kind: str, row: Row[Any]) -> Notice:
+def _label_notice(kind: str, row: Columns) -> Notice:
     return Notice(
-        stem=f"{kind}:{row.subject}",
-        link=f"/clusters/{row.cluster_id}",
+        stem=joined(f"{kind}:", row.subject),
+        link=joined("/clusters/", row.cluster_id),
         about={"label_id": row.subject},
     )
 
@@ -96,8 +97,11 @@ def _ending(today: date, policy: Policy) -> Candidates:
     )
 
 
-def _ending_notice(row: Row[Any], today: date, policy: Policy) -> Notice | None:
-    offset = latest_due(policy.reminder_days, (row.valid_until - today).days)
+def _ending_notice(row: Columns, today: date, policy: Policy) -> Notice:
+    # At most `offset` days left: valid_until <= today + offset.
+    offset = latest_due(
+        policy.reminder_days, lambda days: row.valid_until <= today + timedelta(days=days)
+    )
     return _offset_notice("label_expiry", row, offset)
 
 
@@ -188,9 +192,16 @@ def _in_grace(today: date, policy: Policy) -> Candidates:
     )
 
 
-def _grace_notice(row: Row[Any], today: date, policy: Policy) -> Notice | None:
-    days = (grace_end(row.valid_until, policy.grace_months) - today).days
-    return _offset_notice("grace_ending", row, latest_due(policy.grace_reminder_days, days))
+def _grace_notice(row: Columns, today: date, policy: Policy) -> Notice:
+    # At most `offset` days left: grace_end(valid_until) < today + offset + 1, which is
+    # valid_until < grace_cutoff(today + offset + 1) (see grace_cutoff).
+    offset = latest_due(
+        policy.grace_reminder_days,
+        lambda days: (
+            row.valid_until < grace_cutoff(today + timedelta(days=days + 1), policy.grace_months)
+        ),
+    )
+    return _offset_notice("grace_ending", row, offset)
 
 
 def _grace_content(message: OutboxMessage, today: date, policy: Policy) -> Content:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from certtrack.extensions import db
 from certtrack.models import (
@@ -21,10 +21,12 @@ from certtrack.services.recommendations import FOLLOW_UP_STATES
 from certtrack.services.reminder_kinds.kind import (
     Audience,
     Candidates,
+    Columns,
     Notice,
     ReminderKind,
     Subject,
 )
+from certtrack.services.sql import joined
 from certtrack.workflow.policy import Policy
 
 PREFERENCE = "wants_recommendation_reminders"
@@ -57,10 +59,10 @@ def _coming_due(today: date, policy: Policy) -> Candidates:
     )
 
 
-def _due_notice(row: Row[Any], today: date, policy: Policy) -> Notice:
+def _due_notice(row: Columns, today: date, policy: Policy) -> Notice:
     return Notice(
-        stem=f"recommendation_due:{row.subject}",
-        link=f"/applications/{row.application_id}#recommendation-{row.subject}",
+        stem=joined("recommendation_due:", row.subject),
+        link=joined("/applications/", row.application_id, "#recommendation-", row.subject),
         about={"application_id": row.application_id, "recommendation_id": row.subject},
     )
 
@@ -114,10 +116,10 @@ def _overdue(today: date, policy: Policy) -> Candidates:
     )
 
 
-def _overdue_notice(row: Row[Any], today: date, policy: Policy) -> Notice:
+def _overdue_notice(row: Columns, today: date, policy: Policy) -> Notice:
     return Notice(
-        stem=f"recommendation_overdue:{row.subject}:{today.isoformat()}",
-        link=f"/clusters/{row.cluster_id}",
+        stem=joined("recommendation_overdue:", row.subject, f":{today.isoformat()}"),
+        link=joined("/clusters/", row.cluster_id),
         about={"application_id": row.subject},
     )
 

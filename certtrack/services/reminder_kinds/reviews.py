@@ -2,11 +2,10 @@
 (certtrack.workflow.deadlines), to the consultant and the agency's coordinators."""
 
 from datetime import date, datetime
-from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Row, false, select
+from sqlalchemy import ColumnElement, false, select
 
 from certtrack import vocabulary
 from certtrack.extensions import db
@@ -15,10 +14,12 @@ from certtrack.services.content import Content
 from certtrack.services.reminder_kinds.kind import (
     Audience,
     Candidates,
+    Columns,
     Notice,
     ReminderKind,
     Subject,
 )
+from certtrack.services.sql import isoformat, joined
 from certtrack.workflow.deadlines import assigned_on, report_due, report_due_before
 from certtrack.workflow.policy import Policy
 
@@ -51,11 +52,12 @@ def _same_assignment(message: OutboxMessage) -> list[ColumnElement[bool]]:
     return [Application.assigned_at == datetime.fromisoformat(assigned)]
 
 
-def _stalled_notice(row: Row[Any], today: date, policy: Policy) -> Notice:
-    assigned = row.assigned_at.isoformat()
+def _stalled_notice(row: Columns, today: date, policy: Policy) -> Notice:
+    # Written as Python writes it: _same_assignment reads it back with fromisoformat.
+    assigned = isoformat(row.assigned_at)
     return Notice(
-        stem=f"review_stalled:{row.subject}:{assigned}",
-        link=f"/applications/{row.subject}",
+        stem=joined("review_stalled:", row.subject, ":", assigned),
+        link=joined("/applications/", row.subject),
         context={"assigned_at": assigned},
         about={"application_id": row.subject},
     )

@@ -2,11 +2,10 @@
 gathered at send time (certtrack.services.digest)."""
 
 from datetime import date
-from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from certtrack.models import OutboxMessage, Role, User
 from certtrack.services import digest
@@ -14,10 +13,12 @@ from certtrack.services.content import Content
 from certtrack.services.reminder_kinds.kind import (
     Audience,
     Candidates,
+    Columns,
     Notice,
     ReminderKind,
     Subject,
 )
+from certtrack.services.sql import joined
 from certtrack.workflow.policy import Policy
 
 
@@ -27,9 +28,12 @@ def _coordinators(today: date, policy: Policy) -> Candidates:
     )
 
 
-def _digest_notice(row: Row[Any], today: date, policy: Policy) -> Notice:
+def _digest_notice(row: Columns, today: date, policy: Policy) -> Notice:
     year, week, _day = today.isocalendar()
-    return Notice(stem=f"coordinator_digest:{row.subject}:{year}-W{week:02d}", link="/dashboard")
+    return Notice(
+        stem=joined("coordinator_digest:", row.subject, f":{year}-W{week:02d}"),
+        link=joined("/dashboard"),
+    )
 
 
 def _digest_content(message: OutboxMessage, today: date, policy: Policy) -> Content | None:

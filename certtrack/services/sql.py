@@ -1,0 +1,117 @@
+"""SQL expressions that PostgreSQL and SQLite spell differently, for work done in set
+operations (the daily pass builds its messages in SQL, not row by row in Python)."""
+
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ColumnElement, String, cast, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+
+def joined(*parts: Any) -> ColumnElement[str]:
+    """Text and columns concatenated, numbers written in decimal: a key or a link."""
+    pieces: list[ColumnElement[str]] = [
+        literal(part) if isinstance(part, str) else cast(part, String) for part in parts
+    ]
+    expression = pieces[0]
+    for piece in pieces[1:]:
+        expression = expression + piece
+    return expression
+
+
+class random_hex(FunctionElement[str]):
+    """32 random hexadecimal digits, new for every row."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(random_hex, "postgresql")
+def _random_hex_postgresql(element: random_hex, compiler: SQLCompiler, **kw: Any) -> str:
+    return "replace(CAST(gen_random_uuid() AS TEXT), '-', '')"
+
+
+@compiles(random_hex, "sqlite")
+def _random_hex_sqlite(element: random_hex, compiler: SQLCompiler, **kw: Any) -> str:
+    return "lower(hex(randomblob(16)))"
+
+
+class isoformat(FunctionElement[str]):
+    """A timestamp column as Python's datetime.isoformat() writes it (microseconds only
+    when there are some), so keys made in SQL equal those made in Python."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(isoformat, "postgresql")
+def _isoformat_postgresql(element: isoformat, compiler: SQLCompiler, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return (
+        f"to_char({value}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN "
+        f"mod(CAST(date_part('microseconds', {value}) AS INTEGER), 1000000) = 0 "
+        f"THEN '' ELSE to_char({value}, '.US') END"
+    )
+
+
+@compiles(isoformat, "sqlite")
+def _isoformat_sqlite(element: isoformat, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy stores SQLite timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff'.
+    value = compiler.process(element.clauses, **kw)
+    return (
+        f"replace(substr({value}, 1, 19), ' ', 'T') || CASE WHEN "
+        f"coalesce(substr({value}, 21, 6), '') IN ('', '000000') "
+        f"THEN '' ELSE '.' || substr({value}, 21, 6) END"
+    )
+
+
+class isodate(FunctionElement[str]):
+    """A date column as Python's date.isoformat() writes it (YYYY-MM-DD), whatever the
+    server's date style."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(isodate, "postgresql")
+def _isodate_postgresql(element: isodate, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+@compiles(isodate, "sqlite")
+def _isodate_sqlite(element: isodate, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLAlchemy stores SQLite dates as 'YYYY-MM-DD' already.
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+class json_object(FunctionElement[Any]):
+    """A JSON object from alternating names and values, as a JSON column's value."""
+
+    type = JSON()
+    inherit_cache = True
+
+
+@compiles(json_object, "postgresql")
+def _json_object_postgresql(element: json_object, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_build_object({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_object, "sqlite")
+def _json_object_sqlite(element: json_object, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite has no boolean: without json() a flag would come back as 0 or 1.
+    values = [
+        f"json(CASE WHEN {compiler.process(clause, **kw)} THEN 'true' ELSE 'false' END)"
+        if isinstance(clause.type, Boolean)
+        else compiler.process(clause, **kw)
+        for clause in element.clauses
+    ]
+    return f"json_object({', '.join(values)})"
+
+
+def json_of(pairs: dict[str, Any]) -> json_object:
+    """The JSON object {name: value} of SQL values (or Python constants)."""
+    arguments: list[Any] = []
+    for name, value in pairs.items():
+        arguments += [literal(name), value if isinstance(value, ColumnElement) else literal(value)]
+    return json_object(*arguments)
