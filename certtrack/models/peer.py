@@ -29,17 +29,21 @@ class PeerCluster(Base):
 class PeerValue(Base):
     """One answered indicator of a benchmarked cluster, with its rank (from 1, ordered
     by number then cluster id) among all clusters, the same country, the same sector
-    and, for excellent clusters, the excellence group."""
+    and, for excellent clusters, the excellence group. Each group has two covering
+    indexes: by rank (the quartiles' order statistics) and by number (how many peers
+    lie below a value)."""
 
     __tablename__ = "peer_value"
     __table_args__ = (
-        Index("ix_peer_value_rank_all", "indicator_id", "rank_all"),
+        Index("ix_peer_value_rank_all", "indicator_id", "rank_all", "number"),
         Index("ix_peer_value_number_all", "indicator_id", "number", "rank_all"),
-        Index("ix_peer_value_rank_country", "indicator_id", "country", "rank_country"),
+        Index("ix_peer_value_rank_country", "indicator_id", "country", "rank_country", "number"),
         Index("ix_peer_value_number_country", "indicator_id", "country", "number", "rank_country"),
-        Index("ix_peer_value_rank_sector", "indicator_id", "sector", "rank_sector"),
+        Index("ix_peer_value_rank_sector", "indicator_id", "sector", "rank_sector", "number"),
         Index("ix_peer_value_number_sector", "indicator_id", "sector", "number", "rank_sector"),
-        Index("ix_peer_value_rank_excellent", "indicator_id", "excellent", "rank_excellent"),
+        Index(
+            "ix_peer_value_rank_excellent", "indicator_id", "excellent", "rank_excellent", "number"
+        ),
         Index(
             "ix_peer_value_number_excellent",
             "indicator_id",

@@ -19,21 +19,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import cast
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Integer,
     Numeric,
     ScalarSelect,
+    String,
+    bindparam,
     case,
+    cast,
     column,
     func,
     literal,
     select,
-    values,
+    union_all,
 )
-from sqlalchemy import union_all as union_all_
+from sqlalchemy.types import TypeEngine
 
 from certtrack.extensions import db
 from certtrack.models import (
@@ -356,26 +360,41 @@ def _around(n: int, quarter: int) -> set[int]:
     return {low, low + 1} if remainder else {low}
 
 
+def _rows(name: str, rows: list[dict[str, object]], types: dict[str, TypeEngine[Any]]) -> Any:
+    """`rows` as a table in the FROM clause, sent as one JSON parameter: the statement
+    keeps the same text whatever the number of rows, so it is compiled once and cached
+    (a VALUES list is compiled anew on every request)."""
+    payload = bindparam(name, [{k: str(v) for k, v in row.items()} for row in rows], type_=JSON)
+    if db.session.get_bind().dialect.name == "postgresql":
+        columns = (column(key, type_) for key, type_ in types.items())
+        return (
+            func.json_to_recordset(payload)
+            .table_valued(*columns)
+            .render_derived(name=name, with_types=True)
+        )
+    each = func.json_each(payload).table_valued("value")
+    fields = (
+        cast(func.json_extract(each.c.value, f"$.{key}"), type_).label(key)
+        for key, type_ in types.items()
+    )
+    return select(*fields).subquery(name)
+
+
 def _counts(
     groups: list[_Partition], probes: dict[int, set[Decimal]]
 ) -> dict[tuple[PeerGroup, int], tuple[int, dict[Decimal, tuple[int | None, int | None]]]]:
     """Per group and indicator, the rows in the partition (own included) and, for each
     probe value, the ranks of the first rows at or above and above it: index lookups."""
-    rows = [(indicator_id, v) for indicator_id, vs in probes.items() for v in sorted(vs)]
+    rows: list[dict[str, object]] = [
+        {"indicator_id": indicator_id, "v": v}
+        for indicator_id, vs in probes.items()
+        for v in sorted(vs)
+    ]
+    probe = _rows("probe", rows, {"indicator_id": Integer(), "v": Numeric(16, 2)})
     parts = []
     for partition in groups:
-        probe = (
-            values(
-                column("indicator_id", Integer),
-                column("v", Numeric(16, 2)),
-                name=f"probe_{partition.group.value}",
-            )
-            .data(rows)
-            .cte()
-        )
         rank = partition.rank
         where = [PeerValue.indicator_id == probe.c.indicator_id, *partition.conditions]
-
         parts.append(
             select(
                 literal(partition.group.value).label("grp"),
@@ -389,7 +408,7 @@ def _counts(
     result: dict[
         tuple[PeerGroup, int], tuple[int, dict[Decimal, tuple[int | None, int | None]]]
     ] = {}
-    for grp, indicator_id, v, n, ge, gt in db.session.execute(union_all_(*parts)):
+    for grp, indicator_id, v, n, ge, gt in db.session.execute(union_all(*parts)):
         key = (PeerGroup(grp), indicator_id)
         result.setdefault(key, (n or 0, {}))[1][Decimal(v)] = (ge, gt)
     return result
@@ -411,39 +430,33 @@ def _order_statistics(
     groups: list[_Partition], wanted: dict[tuple[PeerGroup, int], dict[int, int]]
 ) -> dict[tuple[PeerGroup, int, int], Decimal]:
     """(group, indicator, rank) -> value for the ranks the quartiles read: at most six
-    rows per group and indicator, whatever the number of peers."""
+    rows per group and indicator, whatever the number of peers; each one an index
+    lookup by rank."""
+    rows: list[dict[str, object]] = [
+        {"grp": group.value, "indicator_id": indicator_id, "r": rank}
+        for (group, indicator_id), ranks in wanted.items()
+        for rank in ranks
+    ]
+    want = _rows("want", rows, {"grp": String(), "indicator_id": Integer(), "r": Integer()})
     parts = []
     for partition in groups:
-        rows = [
-            (indicator_id, rank)
-            for (group, indicator_id), ranks in wanted.items()
-            if group == partition.group
-            for rank in ranks
-        ]
-        if not rows:
-            continue
-        want = (
-            values(
-                column("indicator_id", Integer),
-                column("r", Integer),
-                name=f"want_{partition.group.value}",
-            )
-            .data(rows)
-            .cte()
-        )
         rank = partition.rank
-        parts.append(
-            select(
-                literal(partition.group.value).label("grp"),
-                PeerValue.indicator_id,
-                rank,
-                PeerValue.number,
+        number = (
+            select(PeerValue.number)
+            .where(
+                PeerValue.indicator_id == want.c.indicator_id,
+                rank == want.c.r,
+                *partition.conditions,
             )
-            .select_from(want)
-            .join(PeerValue, (PeerValue.indicator_id == want.c.indicator_id) & (rank == want.c.r))
-            .where(*partition.conditions)
+            .limit(1)
+            .scalar_subquery()
+        )
+        parts.append(
+            select(want.c.grp, want.c.indicator_id, want.c.r, number).where(
+                want.c.grp == partition.group.value
+            )
         )
     return {
-        (PeerGroup(grp), indicator_id, cast(int, rank)): number
-        for grp, indicator_id, rank, number in db.session.execute(union_all_(*parts))
+        (PeerGroup(grp), indicator_id, rank): number
+        for grp, indicator_id, rank, number in db.session.execute(union_all(*parts))
     }

@@ -46,13 +46,13 @@ FROM peer_cluster p JOIN indicator_value v ON v.application_id = p.application_i
 WHERE v.number IS NOT NULL
 """
 INDEXES = {
-    "rank_all": ["indicator_id", "rank_all"],
+    "rank_all": ["indicator_id", "rank_all", "number"],
     "number_all": ["indicator_id", "number", "rank_all"],
-    "rank_country": ["indicator_id", "country", "rank_country"],
+    "rank_country": ["indicator_id", "country", "rank_country", "number"],
     "number_country": ["indicator_id", "country", "number", "rank_country"],
-    "rank_sector": ["indicator_id", "sector", "rank_sector"],
+    "rank_sector": ["indicator_id", "sector", "rank_sector", "number"],
     "number_sector": ["indicator_id", "sector", "number", "rank_sector"],
-    "rank_excellent": ["indicator_id", "excellent", "rank_excellent"],
+    "rank_excellent": ["indicator_id", "excellent", "rank_excellent", "number"],
     "number_excellent": ["indicator_id", "excellent", "number", "rank_excellent"],
 }
 
