@@ -1,5 +1,5 @@
 """Command-line interface: `flask seed-demo`, `flask seed-scale`, `flask users create`,
-`flask workflow diagram`."""
+`flask workflow diagram`, `flask peers rebuild`."""
 
 from datetime import datetime
 
@@ -17,6 +17,7 @@ workflow_cli = AppGroup("workflow", help="Inspect the certification workflow.")
 reminders_cli = AppGroup("reminders", help="The daily pass of reminders.")
 outbox_cli = AppGroup("outbox", help="The queue of outgoing messages.")
 scheduler_cli = AppGroup("scheduler", help="The process that runs the clock's jobs.")
+peers_cli = AppGroup("peers", help="The snapshot the report's peer statistics read.")
 
 
 def register(app: Flask) -> None:
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(peers_cli)
 
 
 @users_cli.command("create")
@@ -154,3 +156,14 @@ def scheduler_run() -> None:
     click.echo(f"scheduler started: daily pass at {app.config['CERTTRACK_DAILY_PASS_AT']}")
     scheduler.run(app)
     click.echo("scheduler stopped")
+
+
+@peers_cli.command("rebuild")
+def peers_rebuild() -> None:
+    """Recompute the peer snapshot from the delivered reports and the labels."""
+    from certtrack.services import peer_snapshot
+    from certtrack.services.transaction import committed
+
+    with committed():
+        peer_snapshot.rebuild()
+    click.echo("Peer snapshot rebuilt.")

@@ -1,5 +1,6 @@
 """Benchmarked clusters with known answers, for the report's peer statistics: rows
-written directly (a delivered report and its values), without walking the workflow."""
+written directly (a delivered report and its values), without walking the workflow,
+so each write rebuilds the peer snapshot as the workflow's steps would refresh it."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ from certtrack.models import (
     State,
     User,
 )
+from certtrack.services import peer_snapshot
 from tests.builders import ELIGIBLE_PROFILE, Cast, make_cast
 
 
@@ -59,6 +61,8 @@ def benchmarked(
             )
         )
     db.session.add(application)
+    db.session.flush()
+    peer_snapshot.rebuild()
     db.session.commit()
     return application
 
@@ -87,6 +91,8 @@ def hold_label(application: Application, level: Level, status: LabelStatus) -> L
         status=status,
     )
     db.session.add(label)
+    db.session.flush()
+    peer_snapshot.rebuild()
     db.session.commit()
     return label
 

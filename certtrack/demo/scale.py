@@ -38,6 +38,7 @@ from certtrack.models import (
     State,
     User,
 )
+from certtrack.services import peer_snapshot
 from certtrack.services.users import hash_password
 from certtrack.workflow.dates import add_months, grace_end, month_start, valid_until
 from certtrack.workflow.policy import Policy, load_policy
@@ -113,6 +114,7 @@ def seed_scale(
         for first in range(0, clusters, BATCH):
             seeder.clusters(range(first, min(first + BATCH, clusters)))
         _advance_sequences()
+        peer_snapshot.rebuild()  # in bulk, as the migration does
         db.session.commit()
     except Exception:
         db.session.rollback()

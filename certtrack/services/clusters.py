@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Agency, Cluster, MemberType, Role, User
 from certtrack.models.base import MAX_INTEGER
+from certtrack.services import peer_snapshot
 from certtrack.services.transaction import committed
 from certtrack.text import text_problem
 from certtrack.workflow import permissions
@@ -43,6 +44,10 @@ def create_cluster(agency: Agency, actor: User, data: Mapping[str, Any]) -> Clus
     return cluster
 
 
+# The profile fields that decide a cluster's country and sector peer groups.
+PEER_GROUPING_FIELDS = ("country", "sector")
+
+
 def update_cluster(cluster: Cluster, actor: User, data: Mapping[str, Any]) -> None:
     """Edit the profile (who: the definition's profile rule). Only the fields present in
     `data` change."""
@@ -50,9 +55,16 @@ def update_cluster(cluster: Cluster, actor: User, data: Mapping[str, Any]) -> No
     if refused:
         raise refused
     values = _validated(cluster, data, required=())
+    regrouped = any(
+        values.get(name, getattr(cluster, name)) != getattr(cluster, name)
+        for name in PEER_GROUPING_FIELDS
+    )
     with committed():
         for name, value in values.items():
             setattr(cluster, name, value)
+        if regrouped:
+            db.session.flush()
+            peer_snapshot.refresh_cluster(cluster.id)  # it now ranks among other peers
 
 
 def _may_manage_agency(actor: User, agency: Agency) -> bool:

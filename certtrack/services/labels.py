@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from certtrack.extensions import db
 from certtrack.models import LIVE_LABEL_STATUSES, AuditEntry, Label, LabelStatus, User
+from certtrack.services import peer_snapshot
 from certtrack.services.transaction import committed
 from certtrack.text import text_problem
 from certtrack.workflow.dates import grace_cutoff
@@ -74,6 +75,8 @@ def revoke(label: Label, actor: User, reason: str, today: date, now: datetime) -
                 data={"label": label.number, "previous_status": previous.value},
             )
         )
+        db.session.flush()
+        peer_snapshot.refresh_excellence()
     return label
 
 
@@ -97,4 +100,5 @@ def refresh_label_statuses(today: date, policy: Policy) -> int:
             .where(Label.status == LabelStatus.VALID, Label.valid_until < today)
             .values(status=LabelStatus.LAPSED)
         )
+        peer_snapshot.refresh_excellence()  # an expired label leaves the excellence group
     return int(expired.rowcount or 0) + int(lapsed.rowcount or 0)  # type: ignore[attr-defined]

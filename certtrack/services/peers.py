@@ -6,47 +6,52 @@ per cluster, the most recently delivered, the report's own cluster left out. The
 in four groups: all of them, the same country, the same sector, and the excellence
 group (clusters holding a live Silver or Gold label).
 
-Everything is aggregated in SQL, in a fixed number of statements whatever the number
-of clusters: the database ranks the values (ROW_NUMBER / COUNT OVER PARTITION BY group
-and indicator) and hands back only the few order statistics the quartiles need, the
-answer counts of scale and yes/no indicators, and how many peers lie below and at the
-cluster's own value. Individual values of other clusters never leave this module: a
-group or an indicator with fewer than `peer_group_minimum` peers gets no figures."""
+The figures are read from the peer snapshot (models/peer.py), where every value
+already carries its rank within each group: an order statistic is an index lookup by
+rank, how many peers lie below or at a value is the rank of the first value at or
+above it, and a scale's answer counts are the same lookups for each step. The own
+cluster is left out arithmetically: its row of rank r shifts the peers' ranks from r
+on by one. Four statements whatever the number of clusters. Individual values of
+other clusters never leave this module: a group or an indicator with fewer than
+`peer_group_minimum` peers gets no figures."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
-    CTE,
-    Select,
+    JSON,
+    ColumnElement,
+    Integer,
+    Numeric,
+    ScalarSelect,
+    String,
+    bindparam,
     case,
-    exists,
+    cast,
+    column,
     func,
     literal,
-    or_,
     select,
     union_all,
 )
+from sqlalchemy.types import TypeEngine
 
 from certtrack.extensions import db
 from certtrack.models import (
-    LIVE_LABEL_STATUSES,
     Application,
     Cluster,
     Direction,
     IndicatorDefinition,
-    IndicatorValue,
-    Label,
-    Level,
     Measure,
-    Report,
+    PeerCluster,
+    PeerValue,
 )
+from certtrack.services.peer_snapshot import BENCHMARKED_LEVELS, EXCELLENCE_LEVELS
 
-# The levels whose assessment records the benchmarking indicators.
-BENCHMARKED_LEVELS = (Level.BRONZE, Level.SILVER)
-EXCELLENCE_LEVELS = (Level.SILVER, Level.GOLD)
+__all__ = ["BENCHMARKED_LEVELS", "EXCELLENCE_LEVELS"]  # re-exported for the report
 # Answers counted step by step (the others are too varied to list).
 STEPPED = (Measure.SCALE, Measure.YESNO)
 QUARTERS = (1, 2, 3)
@@ -124,39 +129,56 @@ def peer_statistics(
     """Every group's figures for `definitions` (benchmarking indicators), the cluster of
     `application` placed by `own_values` (indicator id -> number). Four statements."""
     cluster = application.cluster
+    sizes = _sizes(cluster)
+    own_rows = {
+        row.indicator_id: row
+        for row in db.session.scalars(select(PeerValue).where(PeerValue.cluster_id == cluster.id))
+    }
+    groups = [
+        _Partition(group, cluster, own_rows)
+        for group in PeerGroup
+        if sizes.get(group, 0) >= minimum and _conditions(group, cluster) is not None
+    ]
     ids = [d.id for d in definitions]
-    members = _members(cluster)
-    sizes: dict[str, int] = dict(
-        db.session.execute(select(members.c.grp, func.count()).group_by(members.c.grp)).all()
-    )
-    order_stats = _order_statistics(members, ids) if ids else []
-    stepped_ids = [d.id for d in definitions if d.measure in STEPPED]
-    counts = _step_counts(members, stepped_ids) if stepped_ids else []
-    ranks = _ranks(members, application.id) if own_values else []
+    probes = {d.id: _probe_values(d, own_values.get(d.id)) for d in definitions}
+    counts = _counts(groups, probes) if groups and ids else {}
 
-    picked: dict[tuple[str, int], dict[int, Decimal]] = {}
-    answered: dict[tuple[str, int], int] = {}
-    for grp, indicator_id, idx, n, number in order_stats:
-        picked.setdefault((grp, indicator_id), {})[idx] = number
-        answered[(grp, indicator_id)] = n
-    steps: dict[tuple[str, int], dict[int, int]] = {}
-    for grp, indicator_id, number, count in counts:
-        steps.setdefault((grp, indicator_id), {})[int(number)] = count
-    below_at = {(grp, indicator_id): (below, at) for grp, indicator_id, below, at in ranks}
+    wanted: dict[tuple[PeerGroup, int], dict[int, int]] = {}  # rank -> peer position
+    for partition in groups:
+        for indicator_id in ids:
+            n = partition.peers(indicator_id, counts.get((partition.group, indicator_id), (0,))[0])
+            if n >= minimum:
+                positions = {p for q in QUARTERS for p in _around(n, q)}
+                wanted[(partition.group, indicator_id)] = {
+                    partition.rank_of(indicator_id, p): p for p in positions
+                }
+    numbers = _order_statistics(groups, wanted) if wanted else {}
 
     result = {}
     for group in PeerGroup:
-        stats = GroupStats(group, sizes.get(group.value, 0), minimum)
-        if stats.shortfall is None:
+        stats = GroupStats(group, sizes.get(group, 0), minimum)
+        chosen = next((p for p in groups if p.group == group), None)
+        if stats.shortfall is None and chosen is not None:
             for definition in definitions:
-                key = (group.value, definition.id)
+                key = (group, definition.id)
+                n_all, by_value = counts.get(key, (0, {}))
+                below_at = {
+                    v: chosen.below_at(definition.id, v, n_all, ge, gt)
+                    for v, (ge, gt) in by_value.items()
+                }
+                picked = {
+                    position: numbers[(group, definition.id, rank)]
+                    for rank, position in wanted.get(key, {}).items()
+                }
+                steps = {int(v): at for v, (_below, at) in below_at.items() if v % 1 == 0}
+                own = own_values.get(definition.id)
                 stats.indicators[definition.id] = _indicator_stats(
                     definition,
-                    answered.get(key, 0),
-                    picked.get(key, {}),
-                    steps.get(key, {}),
-                    below_at.get(key),
-                    own_values.get(definition.id),
+                    chosen.peers(definition.id, n_all),
+                    picked,
+                    steps,
+                    below_at.get(own) if own is not None else None,
+                    own,
                     minimum,
                 )
         result[group] = stats
@@ -224,101 +246,217 @@ def _steps(definition: IndicatorDefinition) -> Iterable[int]:
     return range(low, high + 1)
 
 
-def _members(cluster: Cluster) -> CTE:
-    """(grp, application_id): the peers' latest delivered benchmarking, per group."""
-    recency = func.row_number().over(
-        partition_by=Application.cluster_id,
-        order_by=(Report.delivered_at.desc(), Application.id.desc()),
+RANK_COLUMNS = {
+    PeerGroup.ALL: PeerValue.rank_all,
+    PeerGroup.COUNTRY: PeerValue.rank_country,
+    PeerGroup.SECTOR: PeerValue.rank_sector,
+    PeerGroup.EXCELLENCE: PeerValue.rank_excellent,
+}
+
+
+def _conditions(group: PeerGroup, cluster: Cluster) -> list[ColumnElement[bool]] | None:
+    """What puts a snapshot row in the cluster's `group`; None: the group is empty (a
+    cluster without a sector has no sector peers)."""
+    if group == PeerGroup.COUNTRY:
+        return [PeerValue.country == cluster.country]
+    if group == PeerGroup.SECTOR:
+        return [PeerValue.sector == cluster.sector] if cluster.sector else None
+    if group == PeerGroup.EXCELLENCE:
+        return [PeerValue.excellent == literal(True)]  # "= true": PostgreSQL's index applies
+    return []
+
+
+@dataclass(frozen=True)
+class _Partition:
+    """One group of the snapshot as the own cluster sees it: its rows may include the
+    cluster's own, which every count and rank here leaves out."""
+
+    group: PeerGroup
+    cluster: Cluster
+    own_rows: dict[int, PeerValue]
+
+    @property
+    def conditions(self) -> list[ColumnElement[bool]]:
+        return _conditions(self.group, self.cluster) or []
+
+    @property
+    def rank(self) -> ColumnElement[int | None]:
+        return RANK_COLUMNS[self.group]  # type: ignore[return-value]
+
+    def own(self, indicator_id: int) -> PeerValue | None:
+        """The own cluster's snapshot row for the indicator, if it lies in the group."""
+        row = self.own_rows.get(indicator_id)
+        if row is None:
+            return None
+        inside = {
+            PeerGroup.ALL: True,
+            PeerGroup.COUNTRY: row.country == self.cluster.country,
+            PeerGroup.SECTOR: row.sector == self.cluster.sector,
+            PeerGroup.EXCELLENCE: row.excellent,
+        }
+        return row if inside[self.group] else None
+
+    def peers(self, indicator_id: int, n_all: int) -> int:
+        return n_all - (1 if self.own(indicator_id) else 0)
+
+    def rank_of(self, indicator_id: int, position: int) -> int:
+        """The group rank (from 1) of the peer at `position` (from 0)."""
+        row = self.own(indicator_id)
+        own_rank = getattr(row, str(self.rank.key)) if row is not None else None
+        return position + 1 if own_rank is None or position + 1 < own_rank else position + 2
+
+    def below_at(
+        self, indicator_id: int, value: Decimal, n_all: int, ge: int | None, gt: int | None
+    ) -> tuple[int, int]:
+        """Peers below and at `value`, from the ranks of the first rows at or above and
+        above it (None: no such row)."""
+        first_ge = ge if ge is not None else n_all + 1
+        first_gt = gt if gt is not None else n_all + 1
+        below, at = first_ge - 1, first_gt - first_ge
+        row = self.own(indicator_id)
+        if row is not None:
+            below -= row.number < value
+            at -= row.number == value
+        return below, at
+
+
+def _sizes(cluster: Cluster) -> dict[PeerGroup, int]:
+    """How many peers each group holds."""
+
+    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    total, country, sector, excellent = db.session.execute(
+        select(
+            func.count(),
+            count(PeerCluster.country == cluster.country),
+            count(PeerCluster.sector == cluster.sector),
+            count(PeerCluster.excellent == literal(True)),
+        ).where(PeerCluster.cluster_id != cluster.id)
+    ).one()
+    return {
+        PeerGroup.ALL: total,
+        PeerGroup.COUNTRY: country,
+        PeerGroup.SECTOR: sector if cluster.sector else 0,
+        PeerGroup.EXCELLENCE: excellent,
+    }
+
+
+def _probe_values(definition: IndicatorDefinition, own: Decimal | None) -> set[Decimal]:
+    """The values whose standing among the peers is needed: the own value and, for
+    stepped indicators, every step (its count is the peers at it). At least one, since
+    the same lookup also counts the group."""
+    wanted = (
+        {Decimal(step) for step in _steps(definition)} if definition.measure in STEPPED else set()
     )
-    ranked = (
-        select(Application.id.label("application_id"), Application.cluster_id, recency.label("r"))
-        .join(Report, Report.application_id == Application.id)
-        .where(
-            Report.delivered_at.is_not(None),
-            Application.level.in_(BENCHMARKED_LEVELS),
-            Application.cluster_id != cluster.id,
+    if own is not None:
+        wanted.add(own)
+    return wanted or {Decimal(0)}
+
+
+def _around(n: int, quarter: int) -> set[int]:
+    """The positions (from 0) the quarter's quantile of n values reads."""
+    low, remainder = divmod((n - 1) * quarter, 4)
+    return {low, low + 1} if remainder else {low}
+
+
+def _rows(name: str, rows: list[dict[str, object]], types: dict[str, TypeEngine[Any]]) -> Any:
+    """`rows` as a table in the FROM clause, sent as one JSON parameter: the statement
+    keeps the same text whatever the number of rows, so it is compiled once and cached
+    (a VALUES list is compiled anew on every request)."""
+    payload = bindparam(name, [{k: str(v) for k, v in row.items()} for row in rows], type_=JSON)
+    if db.session.get_bind().dialect.name == "postgresql":
+        columns = (column(key, type_) for key, type_ in types.items())
+        return (
+            func.json_to_recordset(payload)
+            .table_valued(*columns)
+            .render_derived(name=name, with_types=True)
         )
-        .subquery("ranked")
+    each = func.json_each(payload).table_valued("value")
+    fields = (
+        cast(func.json_extract(each.c.value, f"$.{key}"), type_).label(key)
+        for key, type_ in types.items()
     )
-    excellent = exists().where(
-        Label.cluster_id == Cluster.id,
-        Label.level.in_(EXCELLENCE_LEVELS),
-        Label.status.in_(LIVE_LABEL_STATUSES),
-    )
-    peer = (
-        select(ranked.c.application_id, Cluster.country, Cluster.sector, excellent.label("ex"))
-        .join(Cluster, Cluster.id == ranked.c.cluster_id)
-        .where(ranked.c.r == 1)
-        .cte("peer")
-    )
-
-    def group(name: PeerGroup, *where: object) -> Select[tuple[str, int]]:
-        return select(literal(name.value).label("grp"), peer.c.application_id).where(*where)  # type: ignore[arg-type]
-
-    parts = [group(PeerGroup.ALL), group(PeerGroup.COUNTRY, peer.c.country == cluster.country)]
-    # A cluster without a sector has no sector peers.
-    sector = peer.c.sector == cluster.sector if cluster.sector else literal(False)
-    parts += [group(PeerGroup.SECTOR, sector), group(PeerGroup.EXCELLENCE, peer.c.ex)]
-    return union_all(*parts).cte("member")
+    return select(*fields).subquery(name)
 
 
-def _values(members: CTE, indicator_ids: list[int]) -> Select[tuple[str, int, Decimal]]:
-    return (
-        select(members.c.grp, IndicatorValue.indicator_id, IndicatorValue.number)
-        .join(IndicatorValue, IndicatorValue.application_id == members.c.application_id)
-        .where(IndicatorValue.indicator_id.in_(indicator_ids), IndicatorValue.number.is_not(None))
-    )
+def _counts(
+    groups: list[_Partition], probes: dict[int, set[Decimal]]
+) -> dict[tuple[PeerGroup, int], tuple[int, dict[Decimal, tuple[int | None, int | None]]]]:
+    """Per group and indicator, the rows in the partition (own included) and, for each
+    probe value, the ranks of the first rows at or above and above it: index lookups."""
+    rows: list[dict[str, object]] = [
+        {"indicator_id": indicator_id, "v": v}
+        for indicator_id, vs in probes.items()
+        for v in sorted(vs)
+    ]
+    probe = _rows("probe", rows, {"indicator_id": Integer(), "v": Numeric(16, 2)})
+    parts = []
+    for partition in groups:
+        rank = partition.rank
+        where = [PeerValue.indicator_id == probe.c.indicator_id, *partition.conditions]
+        parts.append(
+            select(
+                literal(partition.group.value).label("grp"),
+                probe.c.indicator_id,
+                probe.c.v,
+                _first(rank, where, last=True).label("n"),
+                _first(rank, where, PeerValue.number >= probe.c.v).label("ge"),
+                _first(rank, where, PeerValue.number > probe.c.v).label("gt"),
+            )
+        )
+    result: dict[
+        tuple[PeerGroup, int], tuple[int, dict[Decimal, tuple[int | None, int | None]]]
+    ] = {}
+    for grp, indicator_id, v, n, ge, gt in db.session.execute(union_all(*parts)):
+        key = (PeerGroup(grp), indicator_id)
+        result.setdefault(key, (n or 0, {}))[1][Decimal(v)] = (ge, gt)
+    return result
+
+
+def _first(
+    rank: ColumnElement[int | None],
+    where: list[ColumnElement[bool]],
+    *condition: ColumnElement[bool],
+    last: bool = False,
+) -> ScalarSelect[int | None]:
+    """The rank of the partition's first row (last: its last) meeting `condition`, read
+    from the (indicator, group key, number, rank) index."""
+    order = (PeerValue.number.desc(), rank.desc()) if last else (PeerValue.number, rank)
+    return select(rank).where(*where, *condition).order_by(*order).limit(1).scalar_subquery()
 
 
 def _order_statistics(
-    members: CTE, indicator_ids: list[int]
-) -> list[tuple[str, int, int, int, Decimal]]:
-    """(grp, indicator, position, n, value) for the positions the quartiles read: at
-    most six rows per group and indicator, whatever the number of peers."""
-    values = _values(members, indicator_ids).subquery("v")
-    partition = (values.c.grp, values.c.indicator_id)
-    ranked = select(
-        values.c.grp,
-        values.c.indicator_id,
-        (func.row_number().over(partition_by=partition, order_by=values.c.number) - 1).label("idx"),
-        func.count().over(partition_by=partition).label("n"),
-        values.c.number,
-    ).subquery("ranked_values")
-    wanted = []
-    for quarter in QUARTERS:
-        low = (ranked.c.n - 1) * quarter // 4  # integer division: floor of the position
-        wanted += [ranked.c.idx == low, ranked.c.idx == low + 1]
-    query = select(
-        ranked.c.grp, ranked.c.indicator_id, ranked.c.idx, ranked.c.n, ranked.c.number
-    ).where(or_(*wanted))
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def _step_counts(members: CTE, indicator_ids: list[int]) -> list[tuple[str, int, Decimal, int]]:
-    values = _values(members, indicator_ids).subquery("v")
-    query = select(values.c.grp, values.c.indicator_id, values.c.number, func.count()).group_by(
-        values.c.grp, values.c.indicator_id, values.c.number
-    )
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def _ranks(members: CTE, application_id: int) -> list[tuple[str, int, int, int]]:
-    """(grp, indicator, peers below, peers equal) for the cluster's own values."""
-    own = (
-        select(IndicatorValue.indicator_id, IndicatorValue.number.label("own"))
-        .where(IndicatorValue.application_id == application_id, IndicatorValue.number.is_not(None))
-        .subquery("own")
-    )
-    peer_value = (
-        select(members.c.grp, IndicatorValue.indicator_id, IndicatorValue.number, own.c.own)
-        .join(IndicatorValue, IndicatorValue.application_id == members.c.application_id)
-        .join(own, own.c.indicator_id == IndicatorValue.indicator_id)
-        .where(IndicatorValue.number.is_not(None))
-        .subquery("pv")
-    )
-    below = func.sum(case((peer_value.c.number < peer_value.c.own, 1), else_=0))
-    equal = func.sum(case((peer_value.c.number == peer_value.c.own, 1), else_=0))
-    query = select(peer_value.c.grp, peer_value.c.indicator_id, below, equal).group_by(
-        peer_value.c.grp, peer_value.c.indicator_id
-    )
-    return [(g, i, int(b), int(e)) for g, i, b, e in db.session.execute(query)]
+    groups: list[_Partition], wanted: dict[tuple[PeerGroup, int], dict[int, int]]
+) -> dict[tuple[PeerGroup, int, int], Decimal]:
+    """(group, indicator, rank) -> value for the ranks the quartiles read: at most six
+    rows per group and indicator, whatever the number of peers; each one an index
+    lookup by rank."""
+    rows: list[dict[str, object]] = [
+        {"grp": group.value, "indicator_id": indicator_id, "r": rank}
+        for (group, indicator_id), ranks in wanted.items()
+        for rank in ranks
+    ]
+    want = _rows("want", rows, {"grp": String(), "indicator_id": Integer(), "r": Integer()})
+    parts = []
+    for partition in groups:
+        rank = partition.rank
+        number = (
+            select(PeerValue.number)
+            .where(
+                PeerValue.indicator_id == want.c.indicator_id,
+                rank == want.c.r,
+                *partition.conditions,
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        parts.append(
+            select(want.c.grp, want.c.indicator_id, want.c.r, number).where(
+                want.c.grp == partition.group.value
+            )
+        )
+    return {
+        (PeerGroup(grp), indicator_id, rank): number
+        for grp, indicator_id, rank, number in db.session.execute(union_all(*parts))
+    }

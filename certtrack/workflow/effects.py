@@ -18,6 +18,7 @@ from certtrack.models import (
     State,
     User,
 )
+from certtrack.services import peer_snapshot
 from certtrack.workflow.dates import month_start, valid_until
 from certtrack.workflow.types import Context, Effect
 
@@ -60,6 +61,9 @@ def mark_report_delivered(ctx: Context) -> None:
     assert report is not None  # report_complete guarantees it
     report.delivered_at = ctx.now
     report.delivered_by_id = ctx.actor.id if ctx.actor else None
+    db.session.flush()
+    # The peers now compare against this benchmarking, in the same transaction.
+    peer_snapshot.refresh_cluster(ctx.application.cluster_id)
 
 
 def issue_label(ctx: Context) -> None:
@@ -92,6 +96,8 @@ def issue_label(ctx: Context) -> None:
     for old in replaced:
         old.status = LabelStatus.SUPERSEDED
         old.superseded_by_id = label.id
+    db.session.flush()
+    peer_snapshot.refresh_excellence()  # a Silver or Gold label joins the excellence group
 
 
 def label_number(label: Label, country: str) -> str:
