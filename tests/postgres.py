@@ -5,10 +5,11 @@ initdb refuses to run as root, so as root the server runs as the `postgres` user
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Callable
+
+from tests.network import free_port
 
 INSTALL = "apt-get install postgresql"
 
@@ -20,12 +21,6 @@ class NotInstalled(FileNotFoundError):
 def find_bindir() -> str | None:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
     return os.path.dirname(candidates[0]) if candidates else None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start(database: str) -> tuple[str, Callable[[], None]]:

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 
 from certtrack import MIGRATIONS_DIR
 from tests.conftest import BACKEND
-from tests.postgres import free_port
+from tests.network import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a clone does not have: leaving out *.mo proves that the build compiles the catalogs.

@@ -21,19 +21,11 @@ from certtrack.services.dispatch import send_due
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_bronze_path import sign_in, sign_out, today_in_rome
 from tests.conftest import empty_tables
-from tests.reminders.conftest import BASE_URL, SmtpServer
+from tests.mail_server import BASE_URL, SmtpServer
 
 MANAGER = "manager@area.example"
 CONSULTANT = "sofia.lindqvist@experts.example"
 EVIDENCE = ("Q01", "Q02")
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -31,11 +31,10 @@ from tests.documents.conftest import (
     s3_endpoint,
     usage,
 )
-from tests.reminders.conftest import mail_app, smtp
 from tests.web.conftest import sign_in as sign_in_as
 
-# The documents tests' app on both stores, their journey, and the real SMTP server.
-__all__ = ["app", "journey", "mail_app", "s3_endpoint", "smtp"]
+# The documents tests' app on both stores and their journey.
+__all__ = ["app", "journey", "s3_endpoint"]
 NOTE_TEXT = "Between us: the budget looks thin."
 
 

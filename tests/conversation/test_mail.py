@@ -11,7 +11,7 @@ from certtrack.models import OutboxMessage, OutboxStatus, Role
 from certtrack.services import conversation
 from certtrack.services.dispatch import send_due
 from tests.builders import Journey, add_user, make_cast
-from tests.reminders.conftest import BASE_URL
+from tests.mail_server import BASE_URL
 
 DAY = date(2014, 9, 1)
 NOW = datetime(2014, 9, 1, 10, 0)

@@ -2,7 +2,6 @@
 against moto's S3-compatible server started on 127.0.0.1 for the session."""
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -21,6 +20,7 @@ from certtrack.models import Application, Document, User
 from certtrack.storage.filesystem import TEMP_DIR
 from tests.builders import Journey, make_cast
 from tests.conftest import empty_tables
+from tests.network import free_port
 
 S3_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -29,12 +29,6 @@ S3_ENV = {
 }
 LIMIT = 64 * 1024
 QUOTA = 256 * 1024
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from certtrack.services import leadership
 from certtrack.services.invitations import request_password_reset
 from certtrack.services.leadership import Candidate
 from tests.builders import add_user
-from tests.reminders.conftest import free_port
+from tests.network import free_port
 
 TOKEN = "metrics-token-for-the-test-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

@@ -25,7 +25,8 @@ from certtrack.services import evidence, visits
 from certtrack.services.dispatch import send_due
 from certtrack.services.reminders import run_daily_pass
 from tests.builders import Journey, add_user, make_cast
-from tests.reminders.conftest import BASE_URL, Received, SmtpServer, noon, pass_and_send
+from tests.mail_server import BASE_URL, Received, SmtpServer
+from tests.reminders.conftest import noon, pass_and_send
 
 VISIT = date(2026, 4, 20)
 DUE = date(2026, 4, 6)  # 14 days before the visit

@@ -8,7 +8,8 @@ from certtrack.models import OutboxMessage, OutboxStatus
 from certtrack.services.dispatch import send_due
 from certtrack.services.reminders import run_daily_pass
 from tests.builders import Journey, make_cast
-from tests.reminders.conftest import BASE_URL, noon, pass_and_send
+from tests.mail_server import BASE_URL
+from tests.reminders.conftest import noon, pass_and_send
 
 INTERVIEW = date(2014, 10, 15)  # Bronze valid until 2016-10-31
 

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 from certtrack.models import Role
 from certtrack.services.dispatch import send_due
 from tests.builders import PASSWORD, Journey, add_user, make_cast
-from tests.reminders.conftest import BASE_URL, noon
+from tests.mail_server import BASE_URL
+from tests.reminders.conftest import noon
 
 INTERVIEW = date(2014, 10, 15)
 ISSUED = INTERVIEW + timedelta(days=7)

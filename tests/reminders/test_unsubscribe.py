@@ -15,7 +15,8 @@ from certtrack.services.account_links import make_link_token
 from certtrack.services.dispatch import send_due
 from certtrack.services.invitations import request_password_reset
 from tests.builders import make_cast
-from tests.reminders.conftest import BASE_URL, Received, pass_and_send
+from tests.mail_server import BASE_URL, Received
+from tests.reminders.conftest import pass_and_send
 from tests.reminders.test_messages import labelled
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}

@@ -10,7 +10,8 @@ from certtrack.extensions import db
 from certtrack.models import OutboxMessage, OutboxStatus, User
 from certtrack.services.dispatch import send_due
 from tests.builders import PASSWORD, Journey, make_cast
-from tests.reminders.conftest import BASE_URL, noon, pass_and_send
+from tests.mail_server import BASE_URL
+from tests.reminders.conftest import noon, pass_and_send
 
 
 def sign_in(client, email, password=PASSWORD):
