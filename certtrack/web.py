@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from certtrack import markdown, vocabulary
 from certtrack.extensions import db
+from certtrack.form_errors import document_errors, form_errors, invalid_attrs
 from certtrack.measurements import format_measurement
 from certtrack.models import Application, Cluster, Document, MemberType, Role, User, UserSession
 from certtrack.parsing import MAX_ID, number_problem, whole_number
@@ -130,6 +131,9 @@ def register_template_helpers(app: Any) -> None:
         measurement=format_measurement,
         kind_name=lambda kind: str(KIND_NAMES.get(kind, kind)),
         timedelta=timedelta,
+        form_errors=form_errors,
+        document_form_errors=document_errors,
+        invalid_attrs=invalid_attrs,
     )
 
 
