@@ -19,7 +19,10 @@ def today_in_rome() -> date:
 
 
 def sign_in(page: Page, server: str, email: str) -> None:
+    """Signed in reading English, asked for with the switch first (the demo's Italian
+    accounts read Italian otherwise)."""
     page.goto(f"{server}/login")
+    page.get_by_role("button", name="EN", exact=True).click()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
