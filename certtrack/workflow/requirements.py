@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from certtrack import formats
 from certtrack.extensions import db
 from certtrack.models import Application, IndicatorDefinition, IndicatorKind, IndicatorValue, Level
 from certtrack.workflow.deadlines import assigned_on
@@ -159,7 +160,7 @@ def interview_date_problems(
         return {
             "interview_date": _(
                 "The interview cannot precede the assignment of the consultant (%(day)s).",
-                day=assigned.isoformat(),
+                day=formats.day(assigned),
             )
         }
     return {}
