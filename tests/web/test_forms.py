@@ -294,3 +294,14 @@ def test_refused_save_has_an_error_summary_and_marks_each_invalid_field(demo, cl
     assert '<script src="/static/forms.js"></script>' in page
     untouched = re.search(r'<input[^>]*name="name"[^>]*>', page)
     assert untouched and "aria-invalid" not in untouched.group(0)
+
+
+def test_success_is_announced_as_a_status_and_a_problem_as_an_alert(demo, client):
+    sign_in(client, "manager@area.example")
+    client.post("/account", data={"name": "Marco Furlan", "locale": "en"})
+    page = client.get("/account").get_data(as_text=True)
+    assert re.search(r'<div class="alert alert-success[^"]*" role="status">\s*Your profile', page)
+    application = open_application_id(demo, "Consorzio AREA")
+    client.post(f"/applications/{application}/events/issue_label")  # not a manager's step
+    page = client.get(f"/applications/{application}").get_data(as_text=True)
+    assert re.search(r'<div class="alert alert-danger[^"]*" role="alert">', page)
