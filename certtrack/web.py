@@ -15,8 +15,9 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
-from certtrack import markdown, vocabulary
+from certtrack import formats, markdown, vocabulary
 from certtrack.extensions import db
+from certtrack.form_errors import document_errors, form_errors, invalid_attrs
 from certtrack.measurements import format_measurement
 from certtrack.models import Application, Cluster, Document, MemberType, Role, User, UserSession
 from certtrack.parsing import MAX_ID, number_problem, whole_number
@@ -110,6 +111,7 @@ def register_template_helpers(app: Any) -> None:
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["machine_datetime"] = machine_datetime
     app.jinja_env.filters["number"] = lambda value: "" if value is None else format_decimal(value)
+    app.jinja_env.filters["percent"] = formats.percent
     # A Decimal as HTML attributes want it (min="0", max="100"), whatever the locale.
     app.jinja_env.filters["number_plain"] = lambda value: format(value.normalize(), "f")
     app.jinja_env.filters["label_member"] = lambda value: vocabulary.name(MemberType(value))
@@ -130,6 +132,9 @@ def register_template_helpers(app: Any) -> None:
         measurement=format_measurement,
         kind_name=lambda kind: str(KIND_NAMES.get(kind, kind)),
         timedelta=timedelta,
+        form_errors=form_errors,
+        document_form_errors=document_errors,
+        invalid_attrs=invalid_attrs,
     )
 
 

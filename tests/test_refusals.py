@@ -191,14 +191,14 @@ CASES = [
     Case("reassign/state", submitted, "reassign_consultant", "coordinator", "not_allowed_in_state", "while the application is submitted", params={"consultant_id": "second_consultant"}),
     Case("reassign/role", in_review, "reassign_consultant", "manager", "forbidden_for_role", "you are a manager", params={"consultant_id": "second_consultant"}),
     Case("reassign/same", in_review, "reassign_consultant", "coordinator", "guard_failed", "already assigned", params={"consultant_id": "consultant"}),
-    Case("reassign/delivered", delivered, "reassign_consultant", "coordinator", "guard_failed", "The report was delivered on 2014-10-15", params={"consultant_id": "second_consultant"}),
+    Case("reassign/delivered", delivered, "reassign_consultant", "coordinator", "guard_failed", "The report was delivered on October 15, 2014", params={"consultant_id": "second_consultant"}),
     Case("reassign/params", in_review, "reassign_consultant", "coordinator", "invalid_params", "consultant_id: Must be a whole number", params={"consultant_id": True}),
     # deliver_report
     Case("deliver/state", submitted, "deliver_report", "consultant", "not_allowed_in_state", "while the application is submitted"),
     Case("deliver/role", reviewed, "deliver_report", "coordinator", "forbidden_for_role", "you are a coordinator"),
     Case("deliver/not-assigned", reviewed, "deliver_report", "second_consultant", "forbidden_for_role", "Only the consultant assigned"),
     Case("deliver/incomplete", in_review, "deliver_report", "consultant", "guard_failed", "36 indicators are not recorded"),
-    Case("deliver/twice", delivered, "deliver_report", "consultant", "guard_failed", "The report was delivered on 2014-10-15"),
+    Case("deliver/twice", delivered, "deliver_report", "consultant", "guard_failed", "The report was delivered on October 15, 2014"),
     Case("deliver/params", reviewed, "deliver_report", "consultant", "invalid_params", "summary: Unknown parameter", params={"summary": "x"}),
     # issue_label
     Case("issue/state", submitted, "issue_label", "coordinator", "not_allowed_in_state", "while the application is submitted"),
@@ -223,28 +223,28 @@ CASES = [
     # open_renewal
     Case("open_renewal/state", issued, "open_renewal", None, "not_allowed_in_state", "while the application is label_issued", day=date(2016, 6, 1)),
     Case("open_renewal/role", following, "open_renewal", "manager", "forbidden_for_role", "Only the daily pass fires open_renewal", day=date(2016, 6, 1)),
-    Case("open_renewal/guard", following, "open_renewal", None, "guard_failed", "The renewal window opens on 2016-05-04", day=date(2016, 5, 3)),
+    Case("open_renewal/guard", following, "open_renewal", None, "guard_failed", "The renewal window opens on May 4, 2016", day=date(2016, 5, 3)),
     Case("open_renewal/params", following, "open_renewal", None, "invalid_params", "days: Unknown parameter", day=date(2016, 6, 1), params={"days": 3}),
     # lapse
     Case("lapse/state", lapsed, "lapse", None, "not_allowed_in_state", "while the application is lapsed", day=date(2016, 12, 1)),
     Case("lapse/role", following, "lapse", "coordinator", "forbidden_for_role", "Only the daily pass fires lapse", day=date(2016, 12, 1)),
-    Case("lapse/guard", renewal_due, "lapse", None, "guard_failed", "The label is valid until 2016-10-31", day=date(2016, 10, 31)),
+    Case("lapse/guard", renewal_due, "lapse", None, "guard_failed", "The label is valid until October 31, 2016", day=date(2016, 10, 31)),
     Case("lapse/params", renewal_due, "lapse", None, "invalid_params", "when: Unknown parameter", day=date(2016, 12, 1), params={"when": "now"}),
     # renew
     Case("renew/state", following, "renew", "manager", "not_allowed_in_state", "while the application is follow_up"),
     Case("renew/role", renewal_due, "renew", "coordinator", "forbidden_for_role", "you are a coordinator", day=date(2016, 6, 1)),
-    Case("renew/after-grace", lapsed, "renew", "manager", "guard_failed", "Renewal was possible until 2017-10-31", day=date(2017, 11, 1)),
+    Case("renew/after-grace", lapsed, "renew", "manager", "guard_failed", "Renewal was possible until October 31, 2017", day=date(2017, 11, 1)),
     Case("renew/params", renewal_due, "renew", "manager", "invalid_params", "level: Unknown parameter", day=date(2016, 6, 1), params={"level": "gold"}),
     # upgrade
     Case("upgrade/state", issued, "upgrade", "manager", "not_allowed_in_state", "while the application is label_issued"),
     Case("upgrade/role", following, "upgrade", "consultant", "forbidden_for_role", "you are a consultant", day=date(2016, 5, 1)),
-    Case("upgrade/too-early", following, "upgrade", "manager", "guard_failed", "from 2016-04 to 2016-10 for the Bronze interviewed in 2014-10", day=date(2016, 3, 31)),
+    Case("upgrade/too-early", following, "upgrade", "manager", "guard_failed", "from April 2016 to October 2016 for the Bronze interviewed in October 2014", day=date(2016, 3, 31)),
     Case("upgrade/gold-is-top", gold_following, "upgrade", "manager", "guard_failed", "Gold is the highest label", day=date(2015, 1, 10)),
     Case("upgrade/params", following, "upgrade", "manager", "invalid_params", "level: Unknown parameter", day=date(2016, 5, 1), params={"level": "gold"}),
     # expire
     Case("expire/state", renewal_due, "expire", None, "not_allowed_in_state", "while the application is renewal_due", day=date(2018, 1, 1)),
     Case("expire/role", lapsed, "expire", "admin", "forbidden_for_role", "Only the daily pass fires expire", day=date(2018, 1, 1)),
-    Case("expire/guard", lapsed, "expire", None, "guard_failed", "The label can be renewed until 2017-10-31", day=date(2017, 10, 31)),
+    Case("expire/guard", lapsed, "expire", None, "guard_failed", "The label can be renewed until October 31, 2017", day=date(2017, 10, 31)),
     Case("expire/params", lapsed, "expire", None, "invalid_params", "force: Unknown parameter", day=date(2018, 1, 1), params={"force": True}),
     # unknown event
     Case("unknown-event", draft, "approve", "manager", "invalid_params", "Unknown event approve"),

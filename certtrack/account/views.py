@@ -40,6 +40,7 @@ def profile() -> str | Response | tuple[str, int]:
                 url_for("account.profile"),
             )
         if done:
+            session["locale"] = locale  # this session follows the new choice at once
             return done
     page = render_template(
         "account/profile.html",

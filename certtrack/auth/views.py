@@ -4,6 +4,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from certtrack.auth.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from certtrack.i18n import visitor_locale
 from certtrack.models import User
 from certtrack.models.base import utcnow
 from certtrack.safe_redirect import local_path
@@ -31,7 +32,7 @@ def login() -> str | Response | tuple[str, int]:
             form.password.errors.append(str(locked))
             return render_template("auth/login.html", form=form), 429
         if user is not None:
-            record_sign_in(user, now)
+            record_sign_in(user, now, visitor_locale())
             _start_session(user, remember=bool(form.remember.data))
             return redirect(local_path(request.args.get("next"), url_for("dashboard.home")))
         form.password.errors.append(_("Wrong email or password."))
@@ -86,6 +87,7 @@ def _set_password(token: str, purpose: str, done: str) -> str | Response | tuple
     if form.validate_on_submit():
         set_password(user, form.password.data or "")
         throttle.clear(user.email)
+        record_sign_in(user, utcnow(), visitor_locale())
         _start_session(user)
         flash(done, "success")
         return redirect(url_for("dashboard.home"))

@@ -6,6 +6,7 @@ from certtrack.clock import local_today
 from certtrack.models import Role, State
 from certtrack.services import portfolio
 from certtrack.web import actor, roles_required
+from certtrack.workflow import requirements
 from certtrack.workflow.policy import load_policy
 
 bp = Blueprint("dashboard", __name__)
@@ -19,9 +20,11 @@ def home() -> str | Response:
     if user.role == Role.MANAGER:
         return redirect(url_for("clusters.detail", cluster_id=user.cluster_id))
     if user.role == Role.CONSULTANT:
+        reviews = portfolio.assigned_reviews(user, load_policy())
         return render_template(
             "dashboard/consultant.html",
-            reviews=portfolio.assigned_reviews(user, load_policy()),
+            reviews=reviews,
+            progress=requirements.progress_of([app for app, _due in reviews]),
             today=local_today(),
         )
     return coordinator_home()

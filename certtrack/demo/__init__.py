@@ -64,6 +64,9 @@ def _person(
 ) -> User:
     _key, name, email, role, agency, cluster, country, languages, affiliation = row
     existing = db.session.scalar(select(User).where(User.email == email))
+    # Italian clusters' managers and the Italian agency's coordinator read Italian; the
+    # others choose theirs when they first sign in.
+    home = clusters.get(cluster) if cluster else agencies.get(agency) if agency else None
     return existing or create_user(
         email=email,
         name=name,
@@ -74,6 +77,7 @@ def _person(
         country=country,
         languages=languages,
         affiliation=affiliation,
+        locale="it" if home is not None and home.country == "IT" else "",
     )
 
 

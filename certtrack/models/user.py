@@ -43,7 +43,8 @@ class User(UserMixin, Base):
     country: Mapped[str | None] = mapped_column(String(2))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     affiliation: Mapped[str | None] = mapped_column(String(200))
-    locale: Mapped[str] = mapped_column(String(5), default="en")
+    # Empty until chosen: the language in use at the first sign-in is stored then.
+    locale: Mapped[str] = mapped_column(String(5), default="")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]

@@ -87,7 +87,7 @@ def review_form(
     if level == Level.SILVER:
         ReviewForm.improvement_areas = areas_field(areas)
     for definition in definitions:
-        name = indicator_name(definition)
+        name = f"{definition.code} · {indicator_name(definition)}"
         if definition.kind == IndicatorKind.BENCHMARK:
             field: Any = _measurement_field(definition, name)
             setattr(
@@ -106,7 +106,13 @@ def review_form(
                 name, places=2, validators=[Optional(), NumberRange(min=0, max=maximum)]
             )
         setattr(ReviewForm, field_name(definition), field)
-    return ReviewForm(**kwargs)
+    form = ReviewForm(**kwargs)
+    for definition in definitions:
+        if definition.kind == IndicatorKind.BENCHMARK:
+            # Every comment has the same label: the error summary names the indicator.
+            comment = form[comment_name(definition)]
+            comment.summary_label = f"{comment.label.text} · {definition.code}"
+    return form
 
 
 def _measurement_field(definition: IndicatorDefinition, name: str) -> Any:

@@ -53,10 +53,12 @@ def edit(application_id: int) -> str | Response | tuple[str, int]:
     score = None
     if application.level == Level.GOLD:
         score = requirements.gold_score(definitions, application.indicator_values)
+    answered = requirements.answered_codes(definitions, application.indicator_values)
     return render_template(
         "reviews/edit.html",
         app=application,
         form=form,
+        answered=answered,
         groups=[
             (area, list(items)) for area, items in groupby(definitions, key=attrgetter("area"))
         ],
@@ -107,6 +109,14 @@ def _deliver(application: Application, form: Any) -> bool:
         form.form_errors.append(_("The report cannot be delivered yet."))
         apply_errors(form, {k: v for k, v in error.fields.items() if k != "indicators"})
         if "indicators" in error.fields:
-            form.form_errors.append(error.fields["indicators"])
+            # Each indicator still missing gets its own message, linked from the summary.
+            definitions = requirements.definitions_for(application.level)
+            missing = requirements.missing_indicators(definitions, application.indicator_values)
+            for definition in definitions:
+                if definition.code in missing:
+                    message = _("Record this indicator before delivering.")
+                    form[field_name(definition)].errors.append(message)
+            if not missing:
+                form.form_errors.append(error.fields["indicators"])
         return False
     return True

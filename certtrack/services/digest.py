@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from certtrack import vocabulary
+from certtrack import formats, vocabulary
 from certtrack.models import Application, Label, State, User
 from certtrack.services import portfolio
 from certtrack.workflow.policy import Policy
@@ -31,7 +31,7 @@ class Summary:
         lines = [
             _(
                 "Label ending on %(day)s: %(cluster)s (%(level)s)",
-                day=label.valid_until.isoformat(),
+                day=formats.day(label.valid_until),
                 cluster=label.cluster.name,
                 level=vocabulary.name(label.level),
             )

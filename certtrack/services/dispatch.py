@@ -17,6 +17,7 @@ from sqlalchemy import update
 
 from certtrack.clock import local_date
 from certtrack.extensions import db, mail
+from certtrack.i18n import reading_locale
 from certtrack.models import OutboxMessage, OutboxStatus
 from certtrack.models.base import utcnow
 from certtrack.services import unsubscribe
@@ -73,7 +74,7 @@ def send_due(now: datetime | None = None, limit: int | None = None) -> Outcome:
 def _email(message: OutboxMessage, today: date, policy: Policy) -> Message | None:
     """The email for a row in its recipient's language, or None when its reason is gone."""
     recipient = message.recipient
-    with force_locale(recipient.locale):
+    with force_locale(reading_locale(recipient.locale)):
         content = compose(message, today, policy)
         if content is None:
             return None

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from certtrack import vocabulary
+from certtrack import formats, vocabulary
 from certtrack.models import Application, Cluster, Label, LabelStatus, Level, State
 from certtrack.workflow.dates import add_months, grace_end, renewal_window_opens
 from certtrack.workflow.deadlines import report_due
@@ -114,7 +114,7 @@ def next_step(application: Application | None, today: date, policy: Policy) -> s
         if due is not None:
             return _(
                 "The consultant runs the assessment; the report is due by %(day)s.",
-                day=due.isoformat(),
+                day=formats.day(due),
             )
         return _("The consultant runs the assessment.")
     if state == State.LABEL_ISSUED:
@@ -123,16 +123,16 @@ def next_step(application: Application | None, today: date, policy: Policy) -> s
         opens = renewal_window_opens(label.valid_until, policy.renewal_window_days)
         return _(
             "Work off the recommendations; the renewal window opens on %(day)s.",
-            day=opens.isoformat(),
+            day=formats.day(opens),
         )
     if state == State.RENEWAL_DUE and label is not None:
         return _(
             "Renew the label, or go for the next level, before %(day)s.",
-            day=label.valid_until.isoformat(),
+            day=formats.day(label.valid_until),
         )
     if state == State.LAPSED and label is not None:
         return _(
             "The label has lapsed; renew it by %(day)s or start again from scratch.",
-            day=grace_end(label.valid_until, policy.grace_months).isoformat(),
+            day=formats.day(grace_end(label.valid_until, policy.grace_months)),
         )
     return ""

@@ -34,10 +34,11 @@ def create_user(
     country: str | None = None,
     languages: Sequence[str] = (),
     affiliation: str | None = None,
-    locale: str = "en",
+    locale: str = "",
 ) -> User:
     """Create an account. Coordinators belong to an agency, managers to a cluster.
-    Without a password the account waits for its owner to set one (invitation)."""
+    Without a password the account waits for its owner to set one (invitation); without
+    a locale it takes the language its owner uses when first signing in."""
     errors: dict[str, str] = {}
     try:
         role = Role(role)
@@ -54,7 +55,7 @@ def create_user(
     errors.update(_membership_problems(role, agency, cluster))
     if password is not None and len(password) < MIN_PASSWORD:
         errors["password"] = _("At least %(n)s characters.", n=MIN_PASSWORD)
-    if locale not in LOCALES:
+    if locale and locale not in LOCALES:
         errors["locale"] = _("Must be one of: %(v)s.", v=", ".join(LOCALES))
     if errors:
         raise InvalidParams(_("The account could not be created."), errors)
@@ -132,9 +133,13 @@ def _check_length(password: str, field: str, message: str) -> None:
         raise InvalidParams(message, {field: _("At least %(n)s characters.", n=MIN_PASSWORD)})
 
 
-def record_sign_in(user: User, now: datetime) -> None:
+def record_sign_in(user: User, now: datetime, language: str | None = None) -> None:
+    """The moment of a sign-in; an account without a language of its own yet takes
+    `language`, the one the visitor used before signing in."""
     with committed():
         user.last_login_at = now
+        if not user.locale and language in LOCALES:
+            user.locale = language
 
 
 def update_profile(user: User, *, name: str, locale: str) -> None:

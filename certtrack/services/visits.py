@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from certtrack import formats
 from certtrack.models import Application, User
 from certtrack.services.applications import check_version
 from certtrack.services.transaction import committed
@@ -25,7 +26,7 @@ def visit_problems(
         problems["visit_starts_on"] = _("Give the visit's first day.")
     elif starts_on < today:
         problems["visit_starts_on"] = _(
-            "The visit cannot start in the past (today is %(day)s).", day=today.isoformat()
+            "The visit cannot start in the past (today is %(day)s).", day=formats.day(today)
         )
     if ends_on is None:
         problems["visit_ends_on"] = _("Give the visit's last day.")

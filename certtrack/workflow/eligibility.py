@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 
+from certtrack import formats
 from certtrack.models import Cluster
 from certtrack.workflow.policy import Policy
 
@@ -27,8 +28,8 @@ def eligibility_problems(cluster: Cluster, policy: Policy) -> dict[str, str]:
     if cluster.staff_fte is not None and cluster.staff_fte < policy.min_staff_fte:
         problems["staff_fte"] = _(
             "The cluster management has %(fte)s FTE staff; at least %(min)s are required.",
-            fte=cluster.staff_fte,
-            min=policy.min_staff_fte,
+            fte=formats.number(cluster.staff_fte),
+            min=formats.number(policy.min_staff_fte),
         )
     members = cluster.committed_members
     if members is not None and members < policy.min_committed_members:

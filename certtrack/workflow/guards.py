@@ -5,6 +5,7 @@ They read the database (labels, indicators) but never write to it."""
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from certtrack import formats
 from certtrack.extensions import db
 from certtrack.models import Application, Level, Role, User
 from certtrack.workflow import requirements
@@ -107,7 +108,7 @@ def report_not_delivered(ctx: Context) -> Refusal | None:
     report = ctx.application.report
     if report is not None and report.delivered_at is not None:
         return Refusal(
-            _("The report was delivered on %(day)s.", day=report.delivered_at.date().isoformat())
+            _("The report was delivered on %(day)s.", day=formats.day(report.delivered_at.date()))
         )
     return None
 
@@ -186,9 +187,9 @@ def gold_passes(ctx: Context) -> Refusal | None:
     if not score.passes(ctx.policy.gold_pass_percent):
         return Refusal(
             _(
-                "Gold requires %(bar)s%% of the total score; the cluster scored %(pct)s%%.",
-                bar=ctx.policy.gold_pass_percent,
-                pct=score.percent,
+                "Gold requires %(bar)s of the total score; the cluster scored %(pct)s.",
+                bar=formats.percent(ctx.policy.gold_pass_percent),
+                pct=formats.percent(score.percent),
             )
         )
     return None
@@ -199,7 +200,7 @@ def renewal_window_open(ctx: Context) -> Refusal | None:
     assert label is not None  # follow_up always has its label
     opens = renewal_window_opens(label.valid_until, ctx.policy.renewal_window_days)
     if ctx.today < opens:
-        return Refusal(_("The renewal window opens on %(day)s.", day=opens.isoformat()))
+        return Refusal(_("The renewal window opens on %(day)s.", day=formats.day(opens)))
     return None
 
 
@@ -207,7 +208,7 @@ def label_expired(ctx: Context) -> Refusal | None:
     label = ctx.application.label
     assert label is not None
     if ctx.today <= label.valid_until:
-        return Refusal(_("The label is valid until %(day)s.", day=label.valid_until.isoformat()))
+        return Refusal(_("The label is valid until %(day)s.", day=formats.day(label.valid_until)))
     return None
 
 
@@ -219,7 +220,7 @@ def within_grace(ctx: Context) -> Refusal | None:
         return Refusal(
             _(
                 "Renewal was possible until %(day)s; the cluster must start again.",
-                day=end.isoformat(),
+                day=formats.day(end),
             )
         )
     return None
@@ -230,7 +231,7 @@ def grace_over(ctx: Context) -> Refusal | None:
     assert label is not None
     end = grace_end(label.valid_until, ctx.policy.grace_months)
     if ctx.today <= end:
-        return Refusal(_("The label can be renewed until %(day)s.", day=end.isoformat()))
+        return Refusal(_("The label can be renewed until %(day)s.", day=formats.day(end)))
     return None
 
 

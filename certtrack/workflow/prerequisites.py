@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from certtrack import formats
 from certtrack.models import LIVE_LABEL_STATUSES, Label, Level
 from certtrack.workflow.dates import add_months, grace_end, months_between
 from certtrack.workflow.policy import Policy
@@ -50,7 +51,7 @@ def _silver_problem(bronzes: list[Label], today: date, policy: Policy) -> str | 
         "from %(start)s to %(end)s for the Bronze interviewed in %(month)s.",
         low=low,
         high=high,
-        start=add_months(bronze.interview_month, low).strftime("%Y-%m"),
-        end=add_months(bronze.interview_month, high).strftime("%Y-%m"),
-        month=bronze.interview_month.strftime("%Y-%m"),
+        start=formats.month(add_months(bronze.interview_month, low)),
+        end=formats.month(add_months(bronze.interview_month, high)),
+        month=formats.month(bronze.interview_month),
     )

@@ -1,14 +1,15 @@
 """What a level's assessment must record, and how Gold is scored."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from certtrack import formats
 from certtrack.extensions import db
 from certtrack.models import Application, IndicatorDefinition, IndicatorKind, IndicatorValue, Level
 from certtrack.workflow.deadlines import assigned_on
@@ -40,6 +41,71 @@ def is_recorded(definition: IndicatorDefinition, value: IndicatorValue | None) -
     if definition.kind == IndicatorKind.BASELINE:
         return value.met is not None
     return value.score is not None
+
+
+def recorded_in_sql() -> ColumnElement[bool]:
+    """is_recorded as a condition on indicator_value joined with its definition."""
+    kind = IndicatorDefinition.kind
+    return or_(
+        and_(kind == IndicatorKind.BENCHMARK, IndicatorValue.number.is_not(None)),
+        and_(kind == IndicatorKind.BASELINE, IndicatorValue.met.is_not(None)),
+        and_(kind == IndicatorKind.QUALITY, IndicatorValue.score.is_not(None)),
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many of an assessment's indicators are recorded."""
+
+    answered: int
+    total: int
+
+
+def answered_codes(
+    definitions: Iterable[IndicatorDefinition], values: Iterable[IndicatorValue]
+) -> set[str]:
+    """The codes of the indicators recorded so far (the form's progress, area by area)."""
+    by_indicator = {value.indicator_id: value for value in values}
+    return {d.code for d in definitions if is_recorded(d, by_indicator.get(d.id))}
+
+
+def progress_of(applications: Sequence[Application]) -> dict[int, Progress]:
+    """Each application's progress (by id), in two statements whatever their number: the
+    indicators per kind, and the recorded values per application counted in SQL."""
+    if not applications:
+        return {}
+    per_kind: dict[IndicatorKind, int] = {
+        kind: n
+        for kind, n in db.session.execute(
+            select(IndicatorDefinition.kind, func.count()).group_by(IndicatorDefinition.kind)
+        )
+    }
+    counts_for_level = or_(
+        *(
+            and_(Application.level == level, IndicatorDefinition.kind.in_(kinds))
+            for level, kinds in KINDS_BY_LEVEL.items()
+        )
+    )
+    answered: dict[int, int] = {
+        application_id: n
+        for application_id, n in db.session.execute(
+            select(IndicatorValue.application_id, func.count())
+            .join(IndicatorDefinition, IndicatorValue.indicator_id == IndicatorDefinition.id)
+            .join(Application, IndicatorValue.application_id == Application.id)
+            .where(
+                IndicatorValue.application_id.in_([a.id for a in applications]),
+                counts_for_level,
+                recorded_in_sql(),
+            )
+            .group_by(IndicatorValue.application_id)
+        )
+    }
+    return {
+        a.id: Progress(
+            answered.get(a.id, 0), sum(per_kind.get(k, 0) for k in KINDS_BY_LEVEL[a.level])
+        )
+        for a in applications
+    }
 
 
 def missing_indicators(
@@ -94,7 +160,7 @@ def interview_date_problems(
         return {
             "interview_date": _(
                 "The interview cannot precede the assignment of the consultant (%(day)s).",
-                day=assigned.isoformat(),
+                day=formats.day(assigned),
             )
         }
     return {}

@@ -19,7 +19,10 @@ def today_in_rome() -> date:
 
 
 def sign_in(page: Page, server: str, email: str) -> None:
+    """Signed in reading English, asked for with the switch first (the demo's Italian
+    accounts read Italian otherwise)."""
     page.goto(f"{server}/login")
+    page.get_by_role("button", name="EN", exact=True).click()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -35,7 +38,7 @@ def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
     sign_in(page, server, "manager@parco.example")
     expect(page.get_by_role("heading", name="Parco Agroalimentare di San Daniele")).to_be_visible()
     page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_role("alert").filter(has_text="Done: Submit.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Done: Submit.")).to_be_visible()
     sign_out(page)
 
     # The coordinator finds it waiting and assigns an impartial consultant.
@@ -45,7 +48,7 @@ def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
     expect(page.get_by_text("reviewed this cluster's previous process")).to_be_visible()  # Sofia
     page.get_by_label("Petr Novak").check()
     page.get_by_role("button", name="Assign").click()
-    expect(page.get_by_role("alert").filter(has_text="The review is assigned.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="The review is assigned.")).to_be_visible()
     application_url = page.url
     # Too early to issue the label: the refusal says why.
     page.get_by_role("button", name="Issue the label").click()
@@ -77,7 +80,7 @@ def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
     page.locator("[name='recommendations-0-title']").fill("Add two private funding sources")
     page.get_by_role("button", name="Deliver the report").click()
     expect(
-        page.get_by_role("alert").filter(has_text="The report is delivered to the agency.")
+        page.get_by_role("status").filter(has_text="The report is delivered to the agency.")
     ).to_be_visible()
     sign_out(page)
 
@@ -92,7 +95,7 @@ def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
     # The manager starts the follow-up and works on a recommendation.
     sign_in(page, server, "manager@parco.example")
     page.get_by_role("button", name="Start the follow-up").click()
-    expect(page.get_by_role("alert").filter(has_text="Done: Start the follow-up.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Done: Start the follow-up.")).to_be_visible()
     recommendation = page.locator("[id^='recommendation-']").filter(
         has_text="Add two private funding sources"
     )
@@ -101,7 +104,7 @@ def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
     recommendation.get_by_label("Progress note").fill("Two banks contacted")
     recommendation.get_by_role("button", name="Save the update").click()
     expect(
-        page.get_by_role("alert").filter(has_text="The recommendation is updated.")
+        page.get_by_role("status").filter(has_text="The recommendation is updated.")
     ).to_be_visible()
     recommendation = page.locator("[id^='recommendation-']").filter(
         has_text="Add two private funding sources"

@@ -120,10 +120,11 @@ def test_gold_evidence_and_the_conversation_reach_the_managers_mail(
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / "conversation.png"), full_page=False)
 
-    # The outbox sends the reply; the manager's email links to the thread.
+    # The outbox sends the reply; the manager's email (in Italian, AREA's manager's
+    # language) links to the thread.
     with live_app.app_context():
         send_due(now=utcnow())
-    replies = [r for r in smtp.inbox.to(MANAGER) if "a message from Sofia" in r.subject]
+    replies = [r for r in smtp.inbox.to(MANAGER) if "un messaggio da Sofia" in r.subject]
     assert len(replies) == 1
     link = f"{BASE_URL}/applications/{application_id}/conversation#message-"
     assert link in replies[0].part("text/plain")

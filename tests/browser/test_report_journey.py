@@ -85,14 +85,14 @@ def test_typed_indicators_to_the_managers_report_and_pdf(
     page.get_by_label("Interview or assessment date").fill(today_in_rome().isoformat())
     fill_typed_indicators(page)
     page.get_by_role("button", name="Save the draft").click()
-    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="The draft is saved.")).to_be_visible()
     expect(page.locator(".is-invalid")).to_have_count(0)
     assert page.locator("[data-measure='scale'] input[type='radio']:checked").count() > 0
     page.get_by_label("Report summary").fill("A focused cluster with a clear service offer.")
     page.locator("[name='recommendations-0-title']").fill("Open the board to SMEs")
     page.get_by_role("button", name="Deliver the report").click()
     expect(
-        page.get_by_role("alert").filter(has_text="The report is delivered to the agency.")
+        page.get_by_role("status").filter(has_text="The report is delivered to the agency.")
     ).to_be_visible()
     sign_out(page)
 

@@ -41,7 +41,9 @@ def manager(app, scene):  # type: ignore[no-untyped-def]
 
 
 def refusal_beside_the_field(page: str) -> str:
-    found = re.search(r'<div class="invalid-feedback d-block" data-refusal>([^<]+)</div>', page)
+    found = re.search(
+        r'<div (?:id="[^"]*" )?class="invalid-feedback d-block" data-refusal>([^<]+)</div>', page
+    )
     assert found, "no refusal beside the field"
     return found.group(1)
 

@@ -45,15 +45,16 @@ def test_two_years_a_grace_year_and_a_renewal(mail_app, smtp):
     assert to_manager == [
         (
             date(2015, 4, 2),
-            "Recommendation due on 2015-04-16: Formalise a three-year cluster strategy",
+            "Recommendation due on April 16, 2015: Formalise a three-year cluster strategy",
         ),
         (
             date(2015, 9, 29),
-            "Recommendation due on 2015-10-13: Broaden the funding base beyond regional grants",
+            "Recommendation due on October 13, 2015: "
+            "Broaden the funding base beyond regional grants",
         ),
         (
             date(2016, 3, 27),
-            "Recommendation due on 2016-04-10: Run a yearly member satisfaction survey",
+            "Recommendation due on April 10, 2016: Run a yearly member satisfaction survey",
         ),
         (date(2016, 4, 1), "DITENAVE can go for the Silver label"),
         (date(2016, 5, 4), "DITENAVE: the Bronze label ends in 180 days"),

@@ -138,7 +138,7 @@ def test_each_reminder_goes_once_on_its_day_in_each_managers_language(mail_app, 
     assert "31 su 31 indicatori di qualità non hanno ancora evidenze" in italian_text
     assert "Carica le evidenze" in italian_text
     text = reminders_to(smtp, "manager@ditenave.example")[0].part("text/plain")
-    assert "starts on 2026-04-20; its evidence is due by 2026-04-06" in text
+    assert "starts on April 20, 2026; its evidence is due by April 6, 2026" in text
     assert "31 of 31 quality indicators have no evidence yet" in text
     assert f"- {quality()[0].code} {quality()[0].name}" in text
     assert f"{BASE_URL}/applications/{journey.application.id}#evidence" in text
@@ -207,7 +207,7 @@ def test_moving_the_visit_replans_the_steps_not_sent_yet(mail_app, smtp):
         date(2026, 4, 20): ["DITENAVE: the Gold evidence is due today"],
     }
     text = reminders_to(smtp, "manager@ditenave.example")[-1].part("text/plain")
-    assert "starts on 2026-05-04; its evidence is due by 2026-04-20" in text
+    assert "starts on May 4, 2026; its evidence is due by April 20, 2026" in text
 
 
 def test_a_reminder_written_for_the_old_date_is_cancelled_and_replanned(mail_app, smtp):

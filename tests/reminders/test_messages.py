@@ -3,6 +3,8 @@ and the link to the page it is about."""
 
 from datetime import date, timedelta
 
+from babel.dates import format_date
+
 from certtrack.extensions import db
 from certtrack.models import OutboxMessage, OutboxStatus
 from certtrack.services.dispatch import send_due
@@ -36,7 +38,7 @@ def test_label_expiry_goes_to_managers_with_a_copy_to_coordinators(mail_app, smt
     assert link in to_manager.part("text/plain") and f'href="{link}"' in to_manager.part(
         "text/html"
     )
-    assert "valid until 2016-10-31" in to_manager.part("text/plain")
+    assert "valid until October 31, 2016" in to_manager.part("text/plain")
     assert "A copy for the agency" in to_coordinator.part("text/plain")
     assert "A copy for the agency" not in to_manager.part("text/plain")
     assert to_manager.message["Message-ID"].endswith("@certtrack.example>")
@@ -52,6 +54,9 @@ def test_recipients_read_their_own_language(mail_app, smtp):
     assert italian.subject == "DITENAVE: il label Bronze scade tra 30 giorni"
     assert "Ciao" in italian.part("text/plain")
     assert '<html lang="it">' in italian.part("text/html")
+    # Dates inside the sentences are written the Italian way, not as ISO dates.
+    assert "valido fino al 31 ottobre 2016" in italian.part("text/plain")
+    assert "2016-10-31" not in italian.part("text/plain")
     [english] = [r for r in smtp.inbox.to(journey.cast.coordinator.email) if "ends in" in r.subject]
     assert english.subject == "DITENAVE: the Bronze label ends in 30 days"
 
@@ -64,7 +69,9 @@ def test_lapse_day_and_grace_reminders(mail_app, smtp):
     smtp.inbox.received.clear()
     pass_and_send(date(2016, 11, 1))  # the day it lapses
     assert [r.subject for r in smtp.inbox.to(manager)] == ["DITENAVE: the Bronze label has lapsed"]
-    assert "It can be renewed until 2017-10-31." in smtp.inbox.to(manager)[0].part("text/plain")
+    assert "It can be renewed until October 31, 2017." in smtp.inbox.to(manager)[0].part(
+        "text/plain"
+    )
     smtp.inbox.received.clear()
     pass_and_send(date(2017, 8, 2))  # 90 days before the grace year ends
     assert [r.subject for r in smtp.inbox.to(manager)] == [
@@ -79,7 +86,7 @@ def test_silver_window_opens_for_a_bronze_holder(mail_app, smtp):
     pass_and_send(date(2016, 4, 1))
     [message] = [r for r in smtp.inbox.to(journey.cast.manager.email) if "Silver" in r.subject]
     assert message.subject == "DITENAVE can go for the Silver label"
-    assert "from 2016-04-01 to 2016-10-01" in message.part("text/plain")
+    assert "from April 1, 2016 to October 1, 2016" in message.part("text/plain")
     assert not [r for r in smtp.inbox.to(journey.cast.coordinator.email) if "Silver" in r.subject]
 
 
@@ -92,7 +99,10 @@ def test_recommendation_due_and_weekly_overdue_nags(mail_app, smtp):
     assert not [r for r in smtp.inbox.to(manager.email) if "Recommendation due" in r.subject]
     pass_and_send(due - timedelta(days=14))
     [message] = [r for r in smtp.inbox.to(manager.email) if "Recommendation due" in r.subject]
-    assert message.subject == f"Recommendation due on {due.isoformat()}: {recommendation.title}"
+    assert (
+        message.subject
+        == f"Recommendation due on {format_date(due, 'long', locale='en')}: {recommendation.title}"
+    )
     link = f"{BASE_URL}/applications/{journey.application.id}#recommendation-{recommendation.id}"
     assert link in message.part("text/plain")
     # Overdue: once a week at most, listing what is overdue when it is sent.
@@ -187,7 +197,7 @@ def test_weekly_digest_is_one_message(mail_app, smtp):
         r for r in smtp.inbox.to(coordinator.email) if r.subject.startswith("certtrack weekly")
     ]
     assert [r.subject for r in digests] == ["certtrack weekly: 1 items need attention"]
-    assert "Label ending on 2016-10-31: DITENAVE (Bronze)" in digests[0].part("text/plain")
+    assert "Label ending on October 31, 2016: DITENAVE (Bronze)" in digests[0].part("text/plain")
     assert f"{BASE_URL}/dashboard" in digests[0].part("text/plain")
     # Nothing to report: no digest at all.
     assert (

@@ -50,7 +50,7 @@ def test_report_assigned_late_at_night_is_due_35_days_after_the_local_day(mail_a
     assert report_due(application, policy) == DUE
 
     # The cluster's next step, the calendar feed, the consultant's reviews.
-    assert "the report is due by 2025-12-06" in path.next_step(application, DUE, policy)
+    assert "the report is due by December 6, 2025" in path.next_step(application, DUE, policy)
     [review] = [e for e in calendar.entries(cast.consultant, policy) if e.uid.startswith("review")]
     assert review.start == DUE
     assert portfolio.assigned_reviews(cast.consultant, policy) == [(application, DUE)]
@@ -67,7 +67,7 @@ def test_report_assigned_late_at_night_is_due_35_days_after_the_local_day(mail_a
     # The interview cannot precede the assignment's local day.
     assert interview_date_problems(application, date(2025, 11, 1), DUE) == {}
     refused = interview_date_problems(application, date(2025, 10, 31), DUE)
-    assert "(2025-11-01)" in refused["interview_date"]
+    assert "(November 1, 2025)" in refused["interview_date"]
 
 
 def test_consultant_dashboard_marks_the_report_overdue_from_the_day_after(mail_app, smtp):
@@ -90,6 +90,6 @@ def test_overdue_report_reminder_names_the_local_days(mail_app, smtp):
     send_due(now=noon(day))
     [message] = [r for r in smtp.inbox.to(journey.cast.consultant.email) if "overdue" in r.subject]
     assert (
-        "was assigned the review on 2025-11-01; the report was due by 2025-12-06"
+        "was assigned the review on November 1, 2025; the report was due by December 6, 2025"
         in message.part("text/plain")
     )

@@ -33,8 +33,14 @@ def demo(app: Flask, frozen: None) -> Flask:
     return app
 
 
-def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> FlaskClient:
+def sign_in(
+    client: FlaskClient, email: str, password: str = PASSWORD, locale: str | None = "en"
+) -> FlaskClient:
+    """Signed in as `email`, reading `locale` as chosen with the language switch before
+    signing in (the demo's Italian accounts read Italian otherwise); None: the account's."""
     client.post("/logout")
+    if locale:
+        client.post("/locale", data={"locale": locale})
     response = client.post("/login", data={"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return client

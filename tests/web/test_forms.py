@@ -16,7 +16,7 @@ def field_error(page: str, field: str) -> str:
     """The error message rendered right after the named input (or textarea)."""
     pattern = (
         rf'name="{re.escape(field)}"[^>]*>(?:[^<]*</textarea>)?'
-        r'\s*<div class="invalid-feedback[^"]*">([^<]+)<'
+        r'\s*<div (?:id="[^"]*" )?class="invalid-feedback[^"]*">([^<]+)<'
     )
     match = re.search(pattern, page)
     assert match, f"no error beside {field}"
@@ -184,8 +184,13 @@ def test_review_cannot_be_delivered_incomplete_then_can(demo, client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "The report cannot be delivered yet." in page
-    assert "indicators are not recorded" in page
     assert field_error(page, "summary") == "Write the report summary."
+    # Each missing indicator is refused beside its field and linked from the summary.
+    assert (
+        'id="v_B01-error" class="invalid-feedback">Record this indicator before delivering.<'
+        in page
+    )
+    assert '<a class="alert-link" href="#v_B36">' in page
     with demo.app_context():
         codes = [
             d.code for d in requirements.definitions_for(db.session.get(Application, review).level)
@@ -255,3 +260,48 @@ def test_admin_settings_are_validated_and_take_effect(demo, client):
     with demo.app_context():
         stored = dict(db.session.execute(select(Setting.key, Setting.value)).all())
     assert stored == {"min_committed_members": 20, "gold_prerequisite": "silver"}
+
+
+def test_refused_save_has_an_error_summary_and_marks_each_invalid_field(demo, client):
+    """GOV.UK's pattern, given by the shared macros: a summary at the top whose links go
+    to each field's id, the field marked invalid and described by its message, and
+    what was typed kept."""
+    sign_in(client, "manager@area.example")
+    area = cluster_id(demo, "Consorzio AREA")
+    response = client.post(
+        f"/clusters/{area}/edit",
+        data={"agency_id": "1", "name": "DITENAVE", "country": "Italy", "committed_members": "-4"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = re.search(
+        r'<div class="alert alert-danger error-summary"[^>]*>(.*?)</div>', page, re.S
+    )
+    assert summary, "no error summary"
+    assert 'tabindex="-1"' in page.split("error-summary", 1)[1].split(">", 1)[0]
+    assert "There is a problem" in summary.group(1)
+    assert (
+        '<a class="alert-link" href="#country">Country: Two letters, e.g. IT.</a>'
+        in summary.group(1)
+    )
+    assert page.index("error-summary") < page.index("<h1")
+    country = re.search(r'<input[^>]*name="country"[^>]*>', page)
+    assert country
+    assert 'aria-invalid="true"' in country.group(0)
+    assert 'aria-describedby="country-error country-hint"' in country.group(0)
+    assert 'value="Italy"' in country.group(0)
+    assert '<div id="country-error" class="invalid-feedback">Two letters, e.g. IT.</div>' in page
+    assert '<script src="/static/forms.js"></script>' in page
+    untouched = re.search(r'<input[^>]*name="name"[^>]*>', page)
+    assert untouched and "aria-invalid" not in untouched.group(0)
+
+
+def test_success_is_announced_as_a_status_and_a_problem_as_an_alert(demo, client):
+    sign_in(client, "manager@area.example")
+    client.post("/account", data={"name": "Marco Furlan", "locale": "en"})
+    page = client.get("/account").get_data(as_text=True)
+    assert re.search(r'<div class="alert alert-success[^"]*" role="status">\s*Your profile', page)
+    application = open_application_id(demo, "Consorzio AREA")
+    client.post(f"/applications/{application}/events/issue_label")  # not a manager's step
+    page = client.get(f"/applications/{application}").get_data(as_text=True)
+    assert re.search(r'<div class="alert alert-danger[^"]*" role="alert">', page)

@@ -17,7 +17,7 @@ def test_manager_sees_the_path_the_label_and_what_comes_next(demo, client):
     page = text(client.get(response.headers["Location"]))
     assert "Consorzio AREA" in page
     assert "95 days left" in page  # Silver valid until 28 Feb 2027
-    assert "Renew the label, or go for the next level, before 2027-02-28." in page
+    assert "Renew the label, or go for the next level, before February 28, 2027." in page
     assert 'data-event="renew"' in page and 'data-event="upgrade"' in page
     assert page.count('class="timeline-bar') == 2  # Bronze then Silver
     assert "Superseded" in page

@@ -128,7 +128,7 @@ def test_italian_readers_get_italian_names_units_guidance_and_wording(demo, clie
         ).one()
         luis.locale = "it"
         db.session.commit()
-    sign_in(client, "luis.ortega@experts.example")
+    sign_in(client, "luis.ortega@experts.example", locale=None)  # the account's language
     review = open_application_id(demo, "Polo Tecnologico di Pordenone")
     page = client.get(f"/applications/{review}/review").get_data(as_text=True)
     assert "B01 · Numero di partecipanti impegnati nel cluster" in page

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, func, select
 
+from certtrack import formats
 from certtrack.extensions import db
 from certtrack.models import Application, OutboxMessage, OutboxStatus
 from certtrack.services import evidence
@@ -115,8 +116,8 @@ def _content(message: OutboxMessage, today: date, policy: Policy) -> Content:
                 "The Gold assessment visit of %(cluster)s starts on %(visit)s; its "
                 "evidence is due by %(due)s.",
                 cluster=cluster,
-                visit=application.visit_starts_on.isoformat(),
-                due=due.isoformat(),
+                visit=formats.day(application.visit_starts_on),
+                due=formats.day(due),
             ),
             _(
                 "%(missing)s of %(total)s quality indicators have no evidence yet:",

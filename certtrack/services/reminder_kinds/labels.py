@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, select
 
-from certtrack import vocabulary
+from certtrack import formats, vocabulary
 from certtrack.extensions import db
 from certtrack.models import (
     LABELLED_STATES,
@@ -117,13 +117,13 @@ def _ending_content(message: OutboxMessage, today: date, policy: Policy) -> Cont
                 _(
                     "The %(level)s label %(number)s of %(cluster)s is valid until %(day)s.",
                     number=label.number,
-                    day=label.valid_until.isoformat(),
+                    day=formats.day(label.valid_until),
                     **names,
                 ),
                 _(
                     "Renew it, or go for the next level, before then. A lapsed label can "
                     "still be renewed until %(grace)s; after that the cluster starts again.",
-                    grace=grace_end(label.valid_until, policy.grace_months).isoformat(),
+                    grace=formats.day(grace_end(label.valid_until, policy.grace_months)),
                 ),
             ],
         ),
@@ -160,8 +160,8 @@ def _lapsed_content(message: OutboxMessage, today: date, policy: Policy) -> Cont
                 _(
                     "The %(level)s label of %(cluster)s ended on %(day)s. It can be renewed "
                     "until %(grace)s.",
-                    day=label.valid_until.isoformat(),
-                    grace=grace_end(label.valid_until, policy.grace_months).isoformat(),
+                    day=formats.day(label.valid_until),
+                    grace=formats.day(grace_end(label.valid_until, policy.grace_months)),
                     **names,
                 )
             ],
@@ -220,8 +220,8 @@ def _grace_content(message: OutboxMessage, today: date, policy: Policy) -> Conte
                 _(
                     "The %(level)s label of %(cluster)s lapsed on %(day)s. After %(end)s it "
                     "is lost and the cluster starts again from Bronze.",
-                    day=label.valid_until.isoformat(),
-                    end=end.isoformat(),
+                    day=formats.day(label.valid_until),
+                    end=formats.day(end),
                     **names,
                 )
             ],
@@ -267,9 +267,9 @@ def _silver_content(message: OutboxMessage, today: date, policy: Policy) -> Cont
                 "The Bronze interview of %(cluster)s was in %(month)s: the second "
                 "benchmarking for Silver is possible from %(start)s to %(end)s.",
                 cluster=label.cluster.name,
-                month=label.interview_month.strftime("%Y-%m"),
-                start=opens.isoformat(),
-                end=closes.isoformat(),
+                month=formats.month(label.interview_month),
+                start=formats.day(opens),
+                end=formats.day(closes),
             )
         ],
         action=_("Go for Silver"),

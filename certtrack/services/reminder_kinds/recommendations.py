@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from certtrack import formats
 from certtrack.extensions import db
 from certtrack.models import (
     OPEN_RECOMMENDATION_STATUSES,
@@ -73,7 +74,7 @@ def _due_content(message: OutboxMessage, today: date, policy: Policy) -> Content
     return Content(
         subject=_(
             "Recommendation due on %(day)s: %(title)s",
-            day=rec.due_date.isoformat(),
+            day=formats.day(rec.due_date),
             title=rec.title,
         ),
         paragraphs=[
@@ -81,7 +82,7 @@ def _due_content(message: OutboxMessage, today: date, policy: Policy) -> Content
                 "The recommendation “%(title)s” of %(cluster)s is due on %(day)s.",
                 title=rec.title,
                 cluster=rec.report.application.cluster.name,
-                day=rec.due_date.isoformat(),
+                day=formats.day(rec.due_date),
             ),
             _("Record what was done, or the progress so far."),
         ],
@@ -140,7 +141,9 @@ def _overdue_content(message: OutboxMessage, today: date, policy: Policy) -> Con
             n=len(recs),
         ),
         paragraphs=[_("These recommendations are past their due date and not done yet:")],
-        items=[f"{rec.title} ({rec.due_date.isoformat() if rec.due_date else ''})" for rec in recs],
+        items=[
+            f"{rec.title} ({formats.day(rec.due_date) if rec.due_date else ''})" for rec in recs
+        ],
         action=_("Update the recommendations"),
     )
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select
 
-from certtrack import vocabulary
+from certtrack import formats, vocabulary
 from certtrack.extensions import db
 from certtrack.models import Application, Cluster, OutboxMessage, Report, State
 from certtrack.services.content import Content
@@ -80,8 +80,8 @@ def _stalled_content(message: OutboxMessage, today: date, policy: Policy) -> Con
                 "%(consultant)s was assigned the review on %(day)s; the report was due by "
                 "%(due)s and is not delivered yet.",
                 consultant=consultant.name if consultant else "",
-                day=assigned.isoformat(),
-                due=due.isoformat(),
+                day=formats.day(assigned),
+                due=formats.day(due),
             )
         ],
         action=_("Open the application"),
