@@ -4,10 +4,9 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from certtrack.conversation.forms import MessageForm
-from certtrack.extensions import db
 from certtrack.models import Application
 from certtrack.services import access, conversation
-from certtrack.web import PER_PAGE, actor, form_status, query_int, save_form
+from certtrack.web import actor, form_status, paginate, save_form
 from certtrack.workflow.permissions import reads_internal_notes
 
 bp = Blueprint("conversation", __name__)
@@ -37,12 +36,7 @@ def thread(application_id: int) -> str | Response | tuple[str, int]:
 
 def _page(application: Application, form: MessageForm) -> str:
     user = actor()
-    query = conversation.messages(user, application)
-    total = db.session.scalar(
-        db.select(db.func.count()).select_from(query.order_by(None).subquery())
-    )
-    last = max(1, -(-(total or 0) // PER_PAGE))
-    page = db.paginate(query, page=query_int("page") or last, per_page=PER_PAGE, error_out=False)
+    page = paginate(conversation.messages(user, application), last_first=True)
     return render_template(
         "conversation/thread.html",
         app=application,
