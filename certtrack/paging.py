@@ -52,7 +52,9 @@ def count(query: Select[Any]) -> int:
     return int(total or 0)
 
 
-def page_of(query: Select[Any], number: int | None, per_page: int, last_first: bool = False) -> Page[Any]:
+def page_of(
+    query: Select[Any], number: int | None, per_page: int, last_first: bool = False
+) -> Page[Any]:
     """Page `number` of `query` (already ordered): two statements, the count and the
     rows, plus what the query's loader options add. Without a number the first page,
     or the last one with `last_first` (a conversation opens on its newest messages).

@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response
 from certtrack import markdown, vocabulary
 from certtrack.extensions import db
 from certtrack.measurements import format_measurement
-from certtrack.paging import Page, page_of
 from certtrack.models import Application, Cluster, Document, MemberType, Role, User, UserSession
+from certtrack.paging import Page, page_of
 from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.services.file_types import type_name
 from certtrack.services.messages import KIND_NAMES

@@ -167,7 +167,7 @@ def page_query(sorts: Mapping[str, Any], default: str, **filters: Any) -> type[S
                     "maxLength": cursors.MAX_CURSOR,
                     "description": "Continue after the row this cursor names: the "
                     "next_cursor of the previous page, with the same sort. A deep page "
-                    "then costs what the first does. Not with offset."
+                    "then costs what the first does. Not with offset.",
                 },
             ),
             "sort": choice([*sorts, *(f"-{name}" for name in sorts)], load_default=default),

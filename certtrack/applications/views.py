@@ -86,7 +86,7 @@ def board() -> str:
     counts = portfolio.state_counts(user, filters, portfolio.OPEN_STATES)
     size = current_app.config["CERTTRACK_BOARD_PAGE_SIZE"]
     cards = portfolio.board_page(user, filters, pages, size)
-    kept = {name: args[name] for name in BOARD_FILTERS if args.get(name)}
+    kept: dict[str, str | int] = {name: args[name] for name in BOARD_FILTERS if args.get(name)}
     kept.update({params[state]: n for state, n in pages.items() if n > 1})
     return render_template(
         "applications/board.html",

@@ -255,7 +255,9 @@ def label_counts(user: User, today: date, policy: Policy, windows: Iterable[int]
     }
     columns["lapsed"] = func.count(case((_renewable(today, policy), 1)))
     query = select(*(column.label(name.replace("-", "_")) for name, column in columns.items()))
-    row = db.session.execute(query.select_from(Label).join(Label.cluster).where(cluster_filter(user))).one()
+    row = db.session.execute(
+        query.select_from(Label).join(Label.cluster).where(cluster_filter(user))
+    ).one()
     return {name: int(value) for name, value in zip(columns, row, strict=True)}
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select
 
 from certtrack.extensions import db
-from certtrack.paging import Page
 from certtrack.models import LIVE_LABEL_STATUSES, Agency, Cluster, Label, LabelStatus, Level
+from certtrack.paging import Page
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100

@@ -241,7 +241,11 @@ def test_pages_stay_the_same_size_with_ten_times_the_data(migrated, frozen):
         assert statements == large_statements, (key, statements, large_statements)
         rows = {marker: html.count(marker) for marker in ROW_MARKERS}
         assert rows == {marker: large_html.count(marker) for marker in ROW_MARKERS}, key
-        assert abs(len(large_html) - len(html)) <= 0.05 * len(html), (key, len(html), len(large_html))
+        assert abs(len(large_html) - len(html)) <= 0.05 * len(html), (
+            key,
+            len(html),
+            len(large_html),
+        )
     # The smaller portfolio does fill the lists: the pages are full, with a next page.
     dashboard = small["coordinator1@scale.example", "/dashboard"][1]
     assert dashboard.count("See all") >= 4
