@@ -110,6 +110,11 @@ class Config:
     # (comma-separated, e.g. "10.0.0.0/8,127.0.0.1/32"); with neither it is off (404).
     CERTTRACK_METRICS_TOKEN = os.environ.get("CERTTRACK_METRICS_TOKEN")
     CERTTRACK_METRICS_NETWORKS = os.environ.get("CERTTRACK_METRICS_NETWORKS", "")
+    # Rows per page of a paginated list, cards per page of a board column, and the first
+    # few of each list a dashboard shows: what keeps every page bounded in size.
+    CERTTRACK_PAGE_SIZE = int(os.environ.get("CERTTRACK_PAGE_SIZE", "25"))
+    CERTTRACK_BOARD_PAGE_SIZE = int(os.environ.get("CERTTRACK_BOARD_PAGE_SIZE", "20"))
+    CERTTRACK_DASHBOARD_LIST_SIZE = int(os.environ.get("CERTTRACK_DASHBOARD_LIST_SIZE", "8"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

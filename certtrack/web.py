@@ -5,13 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, flash, g, redirect, request
+from flask import abort, current_app, flash, g, redirect, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
@@ -20,6 +19,7 @@ from certtrack.extensions import db
 from certtrack.form_errors import document_errors, form_errors, invalid_attrs
 from certtrack.measurements import format_measurement
 from certtrack.models import Application, Cluster, Document, MemberType, Role, User, UserSession
+from certtrack.paging import Page, page_of
 from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.services.file_types import type_name
 from certtrack.services.messages import KIND_NAMES
@@ -29,7 +29,6 @@ from certtrack.workflow.definition import TONES
 from certtrack.workflow.errors import InvalidParams
 
 F = TypeVar("F", bound=Callable[..., Any])
-PER_PAGE = 25
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
@@ -77,10 +76,19 @@ def query_int(name: str, low: int = 1, high: int = MAX_ID) -> int | None:
     return number
 
 
-def paginate(query: Select[Any]) -> Pagination:
-    """The page of `query` that the `page` argument asks for (the first without one)."""
-    number = query_int("page") or 1
-    return db.paginate(query, page=number, per_page=PER_PAGE, error_out=False)
+def paginate(query: Select[Any], param: str = "page", last_first: bool = False) -> Page[Any]:
+    """The page of `query` that the `param` argument asks for (the first without one,
+    or the last with `last_first`) of CERTTRACK_PAGE_SIZE rows; a number that is not a
+    page is refused (422)."""
+    size = current_app.config["CERTTRACK_PAGE_SIZE"]
+    return page_of(query, query_int(param), size, last_first)
+
+
+def first(query: Select[Any]) -> list[Any]:
+    """The first few rows of `query` (CERTTRACK_DASHBOARD_LIST_SIZE), for a dashboard
+    that links to the full list."""
+    size = current_app.config["CERTTRACK_DASHBOARD_LIST_SIZE"]
+    return list(db.session.scalars(query.limit(size)).unique())
 
 
 def format_date(value: date | None, style: str = "medium") -> str:

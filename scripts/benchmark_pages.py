@@ -1,11 +1,15 @@
-"""Render times and SQL statement counts of the busiest pages for a large portfolio.
+"""HTML sizes, render times and SQL statement counts of the busiest pages at scale.
 
-    .venv/bin/python scripts/benchmark_pages.py [--clusters 300] [--runs 20]
+    .venv/bin/python scripts/benchmark_pages.py [--clusters 10000] [--labels-per-cluster 10]
+        [--runs 20]
 
-Seeds an empty SQLite database (or DATABASE_URL) through the real services: one
-agency with N clusters in a mix of states, then signs in as each role and requests
-each page `runs` times through the WSGI app. Prints the median and the 95th percentile
-in milliseconds and the statements per request. A figure to watch, not a test.
+Seeds an empty SQLite database (or DATABASE_URL; one seeded by an earlier run is
+measured again as it is) with `flask seed-scale`'s seeder: one
+agency with N clusters in every state of the workflow and their chains of labels. Then
+signs in as each role and requests each page `runs` times through the WSGI app. Prints
+the HTML size in KB, the median and the 95th percentile in milliseconds and the
+statements per request, and flags a page over the budget (150 KB, p95 150 ms). A figure
+to watch, not a test.
 """
 
 import argparse
@@ -14,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -22,61 +26,42 @@ from flask_migrate import upgrade
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from certtrack import create_app
-from certtrack.demo.story import Story
+from certtrack.demo.data import PASSWORD
+from certtrack.demo.scale import NotEmpty, seed_scale
 from certtrack.extensions import db
-from certtrack.models import Agency, Cluster, Level, Role
-from certtrack.services.time_events import run_time_events
-from certtrack.services.users import create_user
 from certtrack.statements import recorded
 
-PASSWORD = "benchmark-password"  # noqa: S105  (throwaway benchmark accounts)
-PROFILE = {
-    "country": "IT",
-    "region": "Friuli Venezia Giulia",
-    "sector": "Manufacturing",
-    "website": "https://example.org",
-    "website_in_english": True,
-    "eccp_listed": True,
-    "staff_fte": 2,
-    "committed_members": 40,
-    "member_types": ["sme", "research"],
+BUDGET_KB, BUDGET_MS = 150, 150
+COORDINATOR = "coordinator1@scale.example"
+PAGES = {
+    COORDINATOR: [
+        "/dashboard",
+        "/board",
+        "/board?level=bronze&q=cluster&submitted_page=3",
+        "/clusters",
+        "/clusters?page=200",
+        "/expiring",
+        "/expiring?within=30",
+        "/notifications",
+    ],
+    "consultant1@scale.example": ["/dashboard"],
+    "manager1@scale.example": ["/clusters/1"],
+    "admin@scale.example": [
+        "/dashboard",
+        "/board",
+        "/clusters",
+        "/expiring",
+        "/admin/users",
+        "/admin/users?page=300",
+        "/notifications/failed",
+    ],
 }
 
 
-def seed(clusters: int, today: date) -> None:
-    agency = Agency(name="Informest", short_name="INF", country="IT", region="FVG")
-    db.session.add(agency)
-    db.session.commit()
-    user = dict(password=PASSWORD)
-    coordinator = create_user(
-        email="coord@x.example", name="Coordinator", role=Role.COORDINATOR, agency=agency, **user
-    )
-    create_user(email="admin@x.example", name="Admin", role=Role.ADMIN, **user)
-    experts = [
-        create_user(email=f"e{i}@x.example", name=f"Expert {i}", role=Role.CONSULTANT, **user)
-        for i in range(10)
-    ]
-    for i in range(clusters):
-        cluster = Cluster(agency_id=agency.id, name=f"Cluster {i:04d}", **PROFILE)
-        db.session.add(cluster)
-        db.session.commit()
-        manager = create_user(
-            email=f"m{i}@x.example", name=f"Manager {i}", role=Role.MANAGER, cluster=cluster, **user
-        )
-        story = Story(cluster, manager, coordinator)
-        interview = today - timedelta(days=60 + (i * 7) % 900)
-        if i % 3 == 0:
-            story.labelled(Level.BRONZE, experts[i % 10], interview, started=40, follow_up=10)
-        elif i % 3 == 1:
-            story.start(Level.BRONZE, today - timedelta(days=30))
-            story.submit_and_assign(experts[i % 10], today - timedelta(days=i % 30))
-        else:
-            story.start(Level.BRONZE, today - timedelta(days=10))
-            story.fire("submit", manager, today - timedelta(days=i % 9))
-    run_time_events(today)
+Row = tuple[str, str, float, float, float, int]  # role, page, KB, median, p95, statements
 
 
-def measure(app, email: str, urls: list[str], runs: int) -> list[tuple[str, float, float, int]]:  # type: ignore[no-untyped-def]
+def measure(app, email: str, urls: list[str], runs: int) -> list[Row]:  # type: ignore[no-untyped-def]
     client = app.test_client()
     assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
     with app.app_context():
@@ -91,13 +76,16 @@ def measure(app, email: str, urls: list[str], runs: int) -> list[tuple[str, floa
                 timings.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
         p95 = sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
-        results.append((url, statistics.median(timings), p95, len(statements) // runs))
+        size = len(response.get_data()) / 1024
+        role = email.split("@")[0].rstrip("0123456789")
+        results.append((role, url, size, statistics.median(timings), p95, len(statements) // runs))
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clusters", type=int, default=300)
+    parser.add_argument("--clusters", type=int, default=10_000)
+    parser.add_argument("--labels-per-cluster", type=int, default=10)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -109,19 +97,22 @@ def main() -> None:
         )
         with app.app_context():
             upgrade()
-            started = time.perf_counter()
-            seed(args.clusters, date.today())
-            elapsed = time.perf_counter() - started
-            print(f"seeded {args.clusters} clusters in {elapsed:.1f} s ({url.split(':')[0]})")
-        rows = measure(
-            app, "coord@x.example", ["/dashboard", "/board", "/clusters", "/expiring"], args.runs
-        )
-        rows += measure(app, "e1@x.example", ["/dashboard"], args.runs)
-        rows += measure(app, "m0@x.example", ["/clusters/1"], args.runs)
-        rows += measure(app, "admin@x.example", ["/admin/users"], args.runs)
-        print(f"{'page':<18}{'median ms':>10}{'p95 ms':>9}{'statements':>12}")
-        for url, median, p95, statements in rows:
-            print(f"{url:<18}{median:>10.1f}{p95:>9.1f}{statements:>12}")
+            try:
+                made = seed_scale(args.clusters, args.labels_per_cluster, 1, date.today())
+            except NotEmpty:  # a DATABASE_URL seeded by an earlier run: measure it again
+                print(f"measuring the scheme already in {url}")
+            else:
+                labels = made.rows["label"]
+                print(
+                    f"seeded {args.clusters} clusters, {labels} labels in {made.seconds:.1f} s"
+                    f" ({url.split(':')[0]})"
+                )
+        rows = [row for who, urls in PAGES.items() for row in measure(app, who, urls, args.runs)]
+        print(f"{'role':<12}{'page':<48}{'KB':>8}{'median ms':>10}{'p95 ms':>9}{'statements':>12}")
+        for role, page, size, median, p95, statements in rows:
+            over = "  over budget" if size > BUDGET_KB or p95 > BUDGET_MS else ""
+            figures = f"{size:>8.1f}{median:>10.1f}{p95:>9.1f}{statements:>12}"
+            print(f"{role:<12}{page:<48}{figures}{over}")
         with app.app_context():
             db.engine.dispose()
 

@@ -15,10 +15,19 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Unauthorized
 
+from certtrack.api import cursors
 from certtrack.extensions import db
 from certtrack.models import Role, User
 from certtrack.parsing import MAX_ID, whole_number
-from certtrack.schemas import ErrorSchema, Query, Representation, WholeNumber, choice, refused
+from certtrack.schemas import (
+    ErrorSchema,
+    Query,
+    Representation,
+    Text,
+    WholeNumber,
+    choice,
+    refused,
+)
 from certtrack.services.tokens import user_for_api_token
 from certtrack.strict_json import JSONRefused
 from certtrack.workflow.errors import ForbiddenForRole, InvalidParams
@@ -146,13 +155,27 @@ REASONS = {
 
 
 def page_query(sorts: Mapping[str, Any], default: str, **filters: Any) -> type[Schema]:
-    """A list's query string: limit, offset, sort (a key of `sorts`, '-' first for
-    descending) and the list's own filters."""
+    """A list's query string: limit, offset or a cursor (`after`), sort (a key of
+    `sorts`, '-' first for descending), whether to count (`total`) and the list's own
+    filters."""
     return Query.from_dict(
         {
             "limit": WholeNumber(1, MAX_LIMIT, text=True, load_default=20),
             "offset": WholeNumber(0, MAX_OFFSET, text=True, load_default=0),
+            "after": Text(
+                metadata={
+                    "maxLength": cursors.MAX_CURSOR,
+                    "description": "Continue after the row this cursor names: the "
+                    "next_cursor of the previous page, with the same sort. A deep page "
+                    "then costs what the first does. Not with offset.",
+                },
+            ),
             "sort": choice([*sorts, *(f"-{name}" for name in sorts)], load_default=default),
+            "total": choice(
+                ["true", "false"],
+                load_default="true",
+                metadata={"description": "false skips counting the matching rows (total is null)."},
+            ),
             **filters,
         }
     )
@@ -163,10 +186,18 @@ def page_of(item: type[Schema]) -> type[Schema]:
     return Representation.from_dict(
         {
             "items": fields.List(fields.Nested(item)),
-            "total": fields.Integer(),
+            "total": fields.Integer(
+                allow_none=True, metadata={"description": "null when asked with total=false"}
+            ),
             "limit": fields.Integer(),
             "offset": fields.Integer(),
-            "next": fields.String(allow_none=True),
+            "next": fields.String(
+                allow_none=True, metadata={"description": "the following page, null at the end"}
+            ),
+            "next_cursor": fields.String(
+                allow_none=True,
+                metadata={"description": "pass as `after` for the following page; null at the end"},
+            ),
         },
         name=item.__name__.replace("Schema", "PageSchema"),
     )
@@ -174,18 +205,44 @@ def page_of(item: type[Schema]) -> type[Schema]:
 
 def paginate(query: Select[Any], args: Mapping[str, Any], sorts: Mapping[str, Any]) -> Any:
     """One page of `query` in the order `args` asks for, ties broken by the id so pages
-    are stable: two statements (the count and the rows) plus what the query's loader
-    options add, whatever the page size."""
+    are stable: at most two statements (the count unless total=false, and the rows) plus
+    what the query's loader options add, whatever the page size or the depth (with
+    `after` the page starts from a WHERE on the sort key, not an OFFSET)."""
     limit, offset, sort = args["limit"], args["offset"], args["sort"]
-    column = sorts[sort.lstrip("-")]
-    order = [column.desc() if sort.startswith("-") else column.asc(), sorts["id"].asc()]
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.order_by(*order).limit(limit).offset(offset)).unique().all()
-    following = None
-    if offset + limit < (total or 0):
+    name, descending = sort.lstrip("-"), sort.startswith("-")
+    column, id_column = sorts[name], sorts["id"]
+    if cursors.nullable(column):
+        first = column.desc().nulls_first() if descending else column.asc().nulls_last()
+    else:
+        first = column.desc() if descending else column.asc()
+    total = None
+    if args["total"] == "true":
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if cursor := args.get("after"):
+        if offset:
+            raise InvalidParams(
+                _("The request is not valid."), {"offset": _("Not with a cursor (after).")}
+            )
+        value, row_id = cursors.decode(cursor, sort, column)
+        query = query.where(cursors.after(column, descending, value, row_id, id_column))
+    found = query.order_by(first, id_column.asc()).limit(limit + 1).offset(offset)
+    rows = db.session.scalars(found).unique().all()
+    following = next_cursor = None
+    if len(rows) > limit:  # one row more than the page: there is a following page
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = cursors.encode(sort, getattr(last, column.key), getattr(last, id_column.key))
         values = {**(request.view_args or {}), **request.args.to_dict()}
-        following = url_for(request.endpoint or "", **{**values, "offset": offset + limit})
-    return {"items": rows, "total": total, "limit": limit, "offset": offset, "next": following}
+        step = {"after": next_cursor} if cursor else {"offset": offset + limit}
+        following = url_for(request.endpoint or "", **{**values, **step})
+    return {
+        "items": rows,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next": following,
+        "next_cursor": next_cursor,
+    }
 
 
 def etag_version() -> int | None:

@@ -1,6 +1,15 @@
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
@@ -18,6 +27,7 @@ from certtrack.models import (
     Role,
     User,
 )
+from certtrack.paging import Page
 from certtrack.parsing import MAX_ID, number_problem, whole_number
 from certtrack.safe_redirect import back
 from certtrack.services import (
@@ -52,6 +62,7 @@ bp = Blueprint("applications", __name__)
 # The application page stays bounded: the latest messages only, the rest on their page.
 CONVERSATION_PREVIEW = 3
 HISTORY_MESSAGES = 20
+BOARD_FILTERS = ("level", "region", "sector", "consultant", "q")
 # The events the assignment page takes (whichever the state allows).
 ASSIGNING = [t.event for t in TRANSITIONS if t.page == "applications.assign"]
 
@@ -59,6 +70,8 @@ ASSIGNING = [t.event for t in TRANSITIONS if t.page == "applications.assign"]
 @bp.get("/board")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def board() -> str:
+    """The open applications by state; each column pages on its own (`<state>_page`),
+    and every link keeps the filters and the other columns' pages."""
     user, args = actor(), request.args
     level = args.get("level", "")
     filters = portfolio.BoardFilters(
@@ -68,9 +81,18 @@ def board() -> str:
         consultant_id=query_int("consultant"),
         search=args.get("q") or None,
     )
+    params = {state: f"{state.value}_page" for state in portfolio.OPEN_STATES}
+    pages = {state: query_int(param) or 1 for state, param in params.items()}
+    counts = portfolio.state_counts(user, filters, portfolio.OPEN_STATES)
+    size = current_app.config["CERTTRACK_BOARD_PAGE_SIZE"]
+    cards = portfolio.board_page(user, filters, pages, size)
+    kept: dict[str, str | int] = {name: args[name] for name in BOARD_FILTERS if args.get(name)}
+    kept.update({params[state]: n for state, n in pages.items() if n > 1})
     return render_template(
         "applications/board.html",
-        columns=portfolio.board(user, filters),
+        columns={state: Page(cards[state], counts[state], pages[state], size) for state in cards},
+        params=params,
+        kept=kept,
         closed=portfolio.closed_counts(user, filters),
         choices=portfolio.filter_choices(user),
         consultants=[c for c, _load in portfolio.consultants_with_workload()],

@@ -8,7 +8,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, DocumentPurpose
 from certtrack.services import access, conversation, documents
 from certtrack.upload_routes import takes_uploads
-from certtrack.web import PER_PAGE, actor, apply_errors, form_status, query_int
+from certtrack.web import PER_PAGE, actor, apply_errors, form_status, paginate, query_int, save_form
 from certtrack.workflow.errors import NotFound, WorkflowError
 from certtrack.workflow.permissions import reads_internal_notes, upload_refusal
 
@@ -51,12 +51,7 @@ def thread(application_id: int) -> str | Response | tuple[str, int]:
 
 def _page(application: Application, form: MessageForm) -> str:
     user = actor()
-    query = conversation.messages(user, application)
-    total = db.session.scalar(
-        db.select(db.func.count()).select_from(query.order_by(None).subquery())
-    )
-    last = max(1, -(-(total or 0) // PER_PAGE))
-    page = db.paginate(query, page=query_int("page") or last, per_page=PER_PAGE, error_out=False)
+    page = paginate(conversation.messages(user, application), last_first=True)
     return render_template(
         "conversation/thread.html",
         app=application,

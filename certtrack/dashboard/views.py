@@ -1,11 +1,11 @@
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from certtrack.clock import local_today
 from certtrack.models import Role, State
 from certtrack.services import portfolio
-from certtrack.web import actor, roles_required
+from certtrack.web import actor, first, paginate, roles_required
 from certtrack.workflow import requirements
 from certtrack.workflow.policy import load_policy
 
@@ -20,9 +20,11 @@ def home() -> str | Response:
     if user.role == Role.MANAGER:
         return redirect(url_for("clusters.detail", cluster_id=user.cluster_id))
     if user.role == Role.CONSULTANT:
-        reviews = portfolio.assigned_reviews(user, load_policy())
+        page = paginate(portfolio.assigned_query(user))
+        reviews = portfolio.with_due_dates(page.items, load_policy())
         return render_template(
             "dashboard/consultant.html",
+            page=page,
             reviews=reviews,
             progress=requirements.progress_of([app for app, _due in reviews]),
             today=local_today(),
@@ -31,18 +33,23 @@ def home() -> str | Response:
 
 
 def coordinator_home() -> str:
+    """Counts computed in SQL and the first few of each list, whatever the portfolio."""
     user, day, policy = actor(), local_today(), load_policy()
-    columns = portfolio.board(user, portfolio.BoardFilters())
-    in_review = columns[State.CONSULTANT_REVIEW]
-    expiring = portfolio.expiring_labels(user, day, max(WINDOWS))
+    counts = portfolio.state_counts(user, portfolio.BoardFilters(), portfolio.OPEN_STATES)
+    to_decide, stalled = portfolio.review_counts(user, day, policy)
+    labels = portfolio.label_counts(user, day, policy, WINDOWS)
     return render_template(
         "dashboard/coordinator.html",
-        counts={state: len(apps) for state, apps in columns.items()},
-        unassigned=columns[State.SUBMITTED],
-        to_decide=[a for a in in_review if a.report_delivered],
-        stalled=portfolio.stalled_reviews(user, day, policy, in_review),
-        expiring={w: [lb for lb in expiring if (lb.valid_until - day).days <= w] for w in WINDOWS},
-        lapsed=portfolio.lapsed_in_grace(user, day, policy),
+        counts=counts,
+        waiting=counts[State.SUBMITTED],
+        unassigned=first(portfolio.board_query(user, portfolio.BoardFilters(), State.SUBMITTED)),
+        to_decide=first(portfolio.awaiting_decision_query(user)),
+        stalled=first(portfolio.stalled_query(user, day, policy)),
+        totals={"to_decide": to_decide, "stalled": stalled},
+        label_counts=labels,
+        windows=WINDOWS,
+        expiring=first(portfolio.expiring_query(user, day, max(WINDOWS))),
+        lapsed=portfolio.with_grace_end(first(portfolio.lapsed_query(user, day, policy)), policy),
         day=day,
     )
 
@@ -50,11 +57,19 @@ def coordinator_home() -> str:
 @bp.get("/expiring")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def expiring() -> str:
+    """One window's labels (`within`, 180 days unless another window is chosen) and the
+    lapsed labels still renewable, each list paged on its own."""
     user, day, policy = actor(), local_today(), load_policy()
+    chosen = request.args.get("within", "")
+    window = int(chosen) if chosen in {str(w) for w in WINDOWS} else max(WINDOWS)
+    lapsed = paginate(portfolio.lapsed_query(user, day, policy), param="lapsed_page")
     return render_template(
         "dashboard/expiring.html",
         windows=WINDOWS,
-        labels=portfolio.expiring_labels(user, day, max(WINDOWS)),
-        lapsed=portfolio.lapsed_in_grace(user, day, policy),
+        window=window,
+        label_counts=portfolio.label_counts(user, day, policy, WINDOWS),
+        labels=paginate(portfolio.expiring_query(user, day, window)),
+        lapsed=lapsed,
+        lapsed_rows=portfolio.with_grace_end(lapsed.items, policy),
         day=day,
     )

@@ -2,11 +2,11 @@
 workload, labels about to expire, reviews under way. Each is a fixed number of queries,
 whatever the size of the portfolio."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from certtrack.extensions import db
@@ -19,13 +19,14 @@ from certtrack.models import (
     Label,
     LabelStatus,
     Level,
+    Report,
     Role,
     State,
     User,
 )
 from certtrack.services.access import application_filter, cluster_filter
-from certtrack.workflow.dates import grace_end
-from certtrack.workflow.deadlines import report_due, report_overdue
+from certtrack.workflow.dates import grace_cutoff, grace_end
+from certtrack.workflow.deadlines import report_due, report_due_before, report_overdue
 from certtrack.workflow.policy import Policy
 
 # Board columns: what waits for the agency first, drafts (still with the cluster) last.
@@ -86,21 +87,80 @@ def board(user: User, filters: BoardFilters) -> dict[State, list[Application]]:
     return columns
 
 
-def closed_counts(user: User, filters: BoardFilters) -> dict[State, int]:
+def board_page(
+    user: User, filters: BoardFilters, pages: Mapping[State, int], size: int
+) -> dict[State, list[Application]]:
+    """Each open column's page `pages[state]` (from 1) of `size` cards, in the board's
+    order: one statement for all columns (a row number per column), so the board stays
+    the same size however many applications a column holds."""
+    rank = (
+        func.row_number()
+        .over(partition_by=Application.state, order_by=(Application.created_at, Application.id))
+        .label("rank")
+    )
+    ranked = (
+        _filtered(user, filters)
+        .where(Application.state.in_(OPEN_STATES))
+        .with_only_columns(Application.id, Application.state, rank)
+        .subquery()
+    )
+    skipped = {state: (pages.get(state, 1) - 1) * size for state in OPEN_STATES}
+    shown = or_(
+        *(
+            and_(ranked.c.state == state, ranked.c.rank.between(skip + 1, skip + size))
+            for state, skip in skipped.items()
+        )
+    )
+    query = (
+        select(Application)
+        .join(ranked, ranked.c.id == Application.id)
+        .where(shown)
+        .options(
+            joinedload(Application.cluster),
+            joinedload(Application.consultant),
+            selectinload(Application.report),
+        )
+        .order_by(Application.created_at, Application.id)
+    )
+    columns: dict[State, list[Application]] = {state: [] for state in OPEN_STATES}
+    for application in db.session.scalars(query):
+        columns[application.state].append(application)
+    return columns
+
+
+def board_query(user: User, filters: BoardFilters, state: State) -> Select[Application]:
+    """One board column's applications in the board's order (the longest waiting first)."""
+    return (
+        _filtered(user, filters)
+        .where(Application.state == state)
+        .options(contains_eager(Application.cluster), joinedload(Application.consultant))
+        .order_by(Application.created_at, Application.id)
+    )
+
+
+def state_counts(user: User, filters: BoardFilters, states: Iterable[State]) -> dict[State, int]:
+    """How many applications the user sees in each of `states`, counted in SQL."""
+    wanted = list(states)
     query = (
         _filtered(user, filters)
-        .where(Application.state.in_(CLOSED_STATES))
+        .where(Application.state.in_(wanted))
         .with_only_columns(Application.state, func.count())
         .group_by(Application.state)
     )
-    counts = {state: 0 for state in State if state in CLOSED_STATES}
+    counts = dict.fromkeys(wanted, 0)
     counts.update({state: count for state, count in db.session.execute(query)})
     return counts
 
 
+def closed_counts(user: User, filters: BoardFilters) -> dict[State, int]:
+    return state_counts(user, filters, [state for state in State if state in CLOSED_STATES])
+
+
 def filter_choices(user: User) -> dict[str, list[str]]:
     """Regions and sectors present among the clusters the user sees (for the filters)."""
-    rows = db.session.execute(select(Cluster.region, Cluster.sector).where(cluster_filter(user)))
+    rows = db.session.execute(
+        select(Cluster.region, Cluster.sector).where(cluster_filter(user)).distinct()
+    )
     regions, sectors = set(), set()
     for region, sector in rows:
         regions.add(region)
@@ -166,8 +226,44 @@ def labels_query(user: User, filters: LabelFilters, today: date) -> Select[Label
 
 def expiring_labels(user: User, today: date, days: int) -> list[Label]:
     """Valid labels of the user's clusters that end within `days` days, soonest first."""
+    return list(db.session.scalars(expiring_query(user, today, days)))
+
+
+def expiring_query(user: User, today: date, days: int) -> Select[Label]:
+    """The query of `expiring_labels`, for a page of it."""
     query = labels_query(user, LabelFilters(expiring_within=days), today)
-    return list(db.session.scalars(query.order_by(Label.valid_until, Label.id)))
+    return query.order_by(Label.valid_until, Label.id)
+
+
+def _renewable(today: date, policy: Policy) -> ColumnElement[bool]:
+    """Lapsed labels still in their grace period (grace_cutoff's rule)."""
+    return and_(
+        Label.status == LabelStatus.LAPSED,
+        Label.valid_until >= grace_cutoff(today, policy.grace_months),
+    )
+
+
+def label_counts(user: User, today: date, policy: Policy, windows: Sequence[int]) -> dict[str, int]:
+    """In one statement: how many valid labels end within each window (`within-<days>`)
+    and how many lapsed labels are still renewable (`lapsed`)."""
+    valid = and_(Label.status == LabelStatus.VALID, Label.valid_until >= today)
+    columns = {
+        f"within-{days}": func.count(
+            case((and_(valid, Label.valid_until <= today + timedelta(days=days)), 1))
+        )
+        for days in windows
+    }
+    columns["lapsed"] = func.count(case((_renewable(today, policy), 1)))
+    # Only labels ending between the grace cutoff and the widest window can count: the
+    # index on valid_until reads those, not every label of the portfolio.
+    ending = Label.valid_until.between(
+        grace_cutoff(today, policy.grace_months), today + timedelta(days=max(windows))
+    )
+    query = select(*(column.label(name.replace("-", "_")) for name, column in columns.items()))
+    row = db.session.execute(
+        query.select_from(Label).join(Label.cluster).where(cluster_filter(user), ending)
+    ).one()
+    return {name: int(value) for name, value in zip(columns, row, strict=True)}
 
 
 def held_label(labels: Iterable[Label]) -> Label | None:
@@ -205,18 +301,93 @@ def standing(cluster_ids: list[int]) -> tuple[dict[int, Label], dict[int, Applic
 
 def lapsed_in_grace(user: User, today: date, policy: Policy) -> list[tuple[Label, date]]:
     """Lapsed labels that can still be renewed, with the last day to do so."""
-    query = (
+    return with_grace_end(db.session.scalars(lapsed_query(user, today, policy)), policy)
+
+
+def lapsed_query(user: User, today: date, policy: Policy) -> Select[Label]:
+    """Lapsed labels that can still be renewed, soonest ending first."""
+    return (
         select(Label)
         .join(Label.cluster)
-        .where(cluster_filter(user), Label.status == LabelStatus.LAPSED)
+        .where(cluster_filter(user), _renewable(today, policy))
         .options(contains_eager(Label.cluster))
         .order_by(Label.valid_until, Label.id)
     )
-    rows = [
-        (label, grace_end(label.valid_until, policy.grace_months))
-        for label in db.session.scalars(query)
-    ]
-    return [(label, end) for label, end in rows if end >= today]
+
+
+def with_grace_end(labels: Iterable[Label], policy: Policy) -> list[tuple[Label, date]]:
+    """Each lapsed label with the last day on which it can be renewed."""
+    return [(label, grace_end(label.valid_until, policy.grace_months)) for label in labels]
+
+
+def assigned_query(consultant: User) -> Select[Application]:
+    """The consultant's reviews under way, most urgent first: the report is due a fixed
+    number of days after the assignment, so the earliest assigned is due first."""
+    return (
+        select(Application)
+        .where(
+            Application.consultant_id == consultant.id,
+            Application.state == State.CONSULTANT_REVIEW,
+        )
+        .options(
+            joinedload(Application.cluster).joinedload(Cluster.agency),
+            joinedload(Application.report),
+        )
+        .order_by(Application.assigned_at, Application.id)
+    )
+
+
+def with_due_dates(
+    applications: Iterable[Application], policy: Policy
+) -> list[tuple[Application, date | None]]:
+    """Each review with its report's due date."""
+    return [(app, report_due(app, policy)) for app in applications]
+
+
+def _in_review(user: User) -> Select[Application]:
+    return (
+        select(Application)
+        .join(Application.cluster)
+        .outerjoin(Application.report)
+        .where(application_filter(user), Application.state == State.CONSULTANT_REVIEW)
+        .options(
+            contains_eager(Application.cluster),
+            contains_eager(Application.report),
+            joinedload(Application.consultant),
+        )
+        .order_by(Application.created_at, Application.id)
+    )
+
+
+def _stalled(today: date, policy: Policy) -> ColumnElement[bool]:
+    """report_overdue's rule in SQL: past the due day, no delivered report."""
+    return and_(report_due_before(today, policy), Report.delivered_at.is_(None))
+
+
+def awaiting_decision_query(user: User) -> Select[Application]:
+    """Reviews whose report is delivered: the agency decides on the label."""
+    return _in_review(user).where(Report.delivered_at.is_not(None))
+
+
+def stalled_query(user: User, today: date, policy: Policy) -> Select[Application]:
+    """stalled_reviews as a query, for the first few of them."""
+    return _in_review(user).where(_stalled(today, policy))
+
+
+def review_counts(user: User, today: date, policy: Policy) -> tuple[int, int]:
+    """How many reviews await the decision and how many are stalled, in one statement."""
+    query = (
+        select(
+            func.count(case((Report.delivered_at.is_not(None), 1))),
+            func.count(case((_stalled(today, policy), 1))),
+        )
+        .select_from(Application)
+        .join(Application.cluster)
+        .outerjoin(Application.report)
+        .where(application_filter(user), Application.state == State.CONSULTANT_REVIEW)
+    )
+    decide, stalled = db.session.execute(query).one()
+    return int(decide), int(stalled)
 
 
 def assigned_reviews(consultant: User, policy: Policy) -> list[tuple[Application, date | None]]:

@@ -11,6 +11,7 @@ from sqlalchemy import Row, Select, func, select
 
 from certtrack.extensions import db
 from certtrack.models import LIVE_LABEL_STATUSES, Agency, Cluster, Label, LabelStatus, Level
+from certtrack.paging import Page
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -97,20 +98,12 @@ class RegisterEntry:
         }
 
 
-@dataclass(frozen=True)
-class RegisterPage:
-    entries: list[RegisterEntry]
-    total: int
-    page: int
-    size: int
+class RegisterPage(Page[RegisterEntry]):
+    """A page of the register; deep pages stop at MAX_PAGE."""
 
     @property
     def pages(self) -> int:
-        return min(MAX_PAGE, max(1, -(-self.total // self.size)))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+        return min(MAX_PAGE, super().pages)
 
 
 # The columns of a register row, as the typed queries and rows carry them.

@@ -36,7 +36,9 @@ HOSTILE_VALUES = ["²", "-1", str(2**31), "9" * 5000, "a\x00b", "a\nb\x1b\x7f", 
 QUERY_NAMES = [
     "q", "page", "role", "level", "consultant", "region", "sector", "next", "status",
     "agency", "country", "expiring_within", "state", "cluster", "application",
-    "sort", "per_page", "lang",
+    "sort", "per_page", "lang", "within", "lapsed_page", "submitted_page",
+    "consultant_review_page", "label_issued_page", "follow_up_page", "renewal_due_page",
+    "draft_page",
 ]  # fmt: skip
 # The fields of the pages' forms, wherever they are used.
 FORM_NAMES = [

@@ -1,14 +1,17 @@
-"""Pages run a fixed number of SQL statements whatever the amount of data: each page is
-counted with a small portfolio and with one ten times larger, and the counts must match."""
+"""Pages run a fixed number of SQL statements and stay the same size whatever the amount
+of data: each page is measured with a small portfolio and with one ten times larger, and
+the statement counts, the rows shown and the size of the HTML must match."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from certtrack import create_app
+from certtrack.demo.data import PASSWORD as SCALE_PASSWORD
+from certtrack.demo.scale import seed_scale
 from certtrack.demo.story import Story
 from certtrack.extensions import db
 from certtrack.models import Agency, Application, Cluster, Level, Role, State, User
@@ -23,9 +26,9 @@ TODAY = date(2026, 11, 25)
 
 
 @contextmanager
-def fresh_app(database_url: str) -> Iterator[Flask]:
+def fresh_app(database_url: str, **config: object) -> Iterator[Flask]:
     """An app on the test database, emptied afterwards (each size gets its own data)."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url, **config)
     try:
         yield app
     finally:
@@ -101,17 +104,24 @@ def long_history(app: Flask, cycles: int) -> None:
 
 
 def statements_for(app: Flask, email: str, urls: list[str]) -> dict[str, int]:
+    return {url: count for url, (count, _page) in measured_pages(app, email, urls).items()}
+
+
+def measured_pages(
+    app: Flask, email: str, urls: list[str], password: str = PASSWORD
+) -> dict[str, tuple[int, str]]:
+    """Each page's statement count and HTML, for the user signed in."""
     client = app.test_client()
-    sign_in(client, email, PASSWORD)
+    sign_in(client, email, password)
     with app.app_context():
         engine = db.engine
-    counts = {}
+    pages = {}
     for url in urls:
         with recorded(engine) as statements:
             response = client.get(url, follow_redirects=False)
         assert response.status_code == 200, (url, response.status_code)
-        counts[url] = len(statements)
-    return counts
+        pages[url] = (len(statements), response.get_data(as_text=True))
+    return pages
 
 
 def first_id(app: Flask, model: type, **where: object) -> int:
@@ -170,3 +180,76 @@ def test_cluster_and_application_pages_do_not_grow_with_history(migrated, frozen
     small, large = measured
     assert list(small.values()) == list(large.values())
     assert max(small.values()) <= 15, small
+
+
+# Small pages, so that the smaller portfolio already fills every list of every page.
+SMALL_PAGES = {
+    "CERTTRACK_PAGE_SIZE": 2,
+    "CERTTRACK_BOARD_PAGE_SIZE": 5,
+    "CERTTRACK_DASHBOARD_LIST_SIZE": 3,
+}
+BOUNDED_PAGES = {
+    "coordinator1@scale.example": [
+        "/dashboard",
+        "/board",
+        "/board?q=cluster&region=Region+1&submitted_page=2",
+        "/clusters",
+        "/clusters?page=2",
+        "/expiring",
+        "/expiring?within=180&page=2&lapsed_page=2",
+        "/notifications",
+    ],
+    "admin@scale.example": [
+        "/dashboard",
+        "/board",
+        "/clusters",
+        "/expiring",
+        "/admin/users",
+        "/admin/users?page=3",
+        "/notifications/failed",
+    ],
+}
+ROW_MARKERS = ("<tr", "<article", 'class="list-group-item')  # pagers grow, boundedly
+
+
+def scale_portfolio(app: Flask, clusters: int) -> None:
+    """`clusters` clusters of one agency through `flask seed-scale`'s seeder (every
+    state of the workflow, labels expiring and lapsed), the reviews under way stalled."""
+    with app.app_context():
+        seed_scale(clusters, labels_per_cluster=2, agencies=1, today=TODAY)
+        db.session.execute(
+            update(Application)
+            .where(Application.state == State.CONSULTANT_REVIEW)
+            .values(assigned_at=datetime(2026, 1, 5, 9, 0))
+        )
+        db.session.commit()
+
+
+def test_pages_stay_the_same_size_with_ten_times_the_data(migrated, frozen):
+    measured = []
+    for clusters in (100, 1000):
+        with fresh_app(migrated, **SMALL_PAGES) as app:
+            scale_portfolio(app, clusters)
+            pages = {}
+            for email, urls in BOUNDED_PAGES.items():
+                found = measured_pages(app, email, urls, SCALE_PASSWORD)
+                pages.update({(email, url): page for url, page in found.items()})
+            measured.append(pages)
+    small, large = measured
+    for key, (statements, html) in small.items():
+        large_statements, large_html = large[key]
+        assert statements == large_statements, (key, statements, large_statements)
+        rows = {marker: html.count(marker) for marker in ROW_MARKERS}
+        assert rows == {marker: large_html.count(marker) for marker in ROW_MARKERS}, key
+        assert abs(len(large_html) - len(html)) <= 0.05 * len(html), (
+            key,
+            len(html),
+            len(large_html),
+        )
+    # The smaller portfolio does fill the lists: the pages are full, with a next page.
+    dashboard = small["coordinator1@scale.example", "/dashboard"][1]
+    assert dashboard.count("See all") >= 4
+    board = small["coordinator1@scale.example", "/board"][1]
+    assert board.count('rel="next"') >= 5  # most columns hold more than a page
+    expiring = small["coordinator1@scale.example", "/expiring"][1]
+    assert expiring.count('rel="next"') == 2  # the window's labels and the lapsed ones
