@@ -26,6 +26,7 @@ from certtrack.models.label import Label
 from certtrack.models.login_attempt import LoginAttempt
 from certtrack.models.organisation import Agency, Cluster
 from certtrack.models.outbox import OutboxMessage, OutboxStatus
+from certtrack.models.portfolio_upload import PortfolioUpload
 from certtrack.models.report import ProgressNote, Recommendation, Report
 from certtrack.models.setting import Setting
 from certtrack.models.token import ApiToken, CalendarFeed
@@ -61,6 +62,7 @@ __all__ = [
     "MemberType",
     "OutboxMessage",
     "OutboxStatus",
+    "PortfolioUpload",
     "Priority",
     "ProgressNote",
     "Recommendation",

@@ -8,7 +8,7 @@ agency, assigned consultant)."""
 
 from flask_babel import gettext as _
 
-from certtrack.models import Application, Cluster, Document, DocumentPurpose, Role, User
+from certtrack.models import Agency, Application, Cluster, Document, DocumentPurpose, Role, User
 from certtrack.services import access
 from certtrack.workflow.definition import (
     INITIAL_STATE,
@@ -184,3 +184,17 @@ def reads_internal_notes(actor: User | None, application: Application) -> bool:
         return False
     writers = {role for rules in PERMISSIONS.values() for role in rules[Thing.INTERNAL_NOTES]}
     return actor.role.value in writers and access.scope_refusal(actor, application) is None
+
+
+# Who brings an agency's existing portfolio in: its coordinators, and admins for any.
+PORTFOLIO_IMPORTERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def import_refusal(actor: User | None, agency: Agency) -> WorkflowError | None:
+    """Why `actor` may not import clusters, managers and labels into `agency`, or None:
+    admins for any agency, coordinators for their own only."""
+    if actor is None or not actor.active or actor.role not in PORTFOLIO_IMPORTERS:
+        return ForbiddenForRole(_("Only coordinators and administrators import a portfolio."))
+    if actor.role == Role.COORDINATOR and actor.agency_id != agency.id:
+        return ForbiddenForRole(_("Coordinators import into their own agency only."))
+    return None

@@ -43,6 +43,7 @@ def _labels(*conditions: Any) -> Candidates:
             Label.cluster_id,
             Cluster.agency_id,
             Label.valid_until,
+            Application.imported_on,
         )
         .select_from(Label)
         .join(Application, Application.id == Label.application_id)
@@ -63,8 +64,16 @@ def _copy(message: OutboxMessage, paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
-def _offset_notice(kind: str, row: Row[Any], offset: int | None) -> Notice | None:
-    if offset is None:
+def _before_import(row: Row[Any], day: date) -> bool:
+    """Whether a notice for `day` would tell of a day before the label was imported:
+    the agency's own records covered it, so it is not sent late."""
+    return row.imported_on is not None and day < row.imported_on
+
+
+def _offset_notice(kind: str, row: Row[Any], offset: int | None, end: date) -> Notice | None:
+    """The notice for `offset` days before `end`, unless none is due or its day came
+    before the label was imported."""
+    if offset is None or _before_import(row, end - timedelta(days=offset)):
         return None
     return Notice(
         stem=f"{kind}:{row.subject}:{offset}",
@@ -98,7 +107,7 @@ def _ending(today: date, policy: Policy) -> Candidates:
 
 def _ending_notice(row: Row[Any], today: date, policy: Policy) -> Notice | None:
     offset = latest_due(policy.reminder_days, (row.valid_until - today).days)
-    return _offset_notice("label_expiry", row, offset)
+    return _offset_notice("label_expiry", row, offset, row.valid_until)
 
 
 def _ending_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
@@ -145,6 +154,13 @@ def _lapsed(today: date, policy: Policy) -> Candidates:
     return _labels(Application.state == State.LAPSED)
 
 
+def _lapsed_notice(row: Row[Any], today: date, policy: Policy) -> Notice | None:
+    # It lapsed the day after its end.
+    if _before_import(row, row.valid_until + timedelta(days=1)):
+        return None
+    return _label_notice("label_lapsed", row)
+
+
 def _lapsed_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
     label = _label(message)
     names = vocabulary.label_names(label)
@@ -172,7 +188,7 @@ LABEL_LAPSED = ReminderKind(
     audience=Audience.CLUSTER,
     subject=LABEL,
     condition=_lapsed,
-    notice=lambda row, today, policy: _label_notice("label_lapsed", row),
+    notice=_lapsed_notice,
     compose=_lapsed_content,
 )
 
@@ -189,8 +205,9 @@ def _in_grace(today: date, policy: Policy) -> Candidates:
 
 
 def _grace_notice(row: Row[Any], today: date, policy: Policy) -> Notice | None:
-    days = (grace_end(row.valid_until, policy.grace_months) - today).days
-    return _offset_notice("grace_ending", row, latest_due(policy.grace_reminder_days, days))
+    end = grace_end(row.valid_until, policy.grace_months)
+    offset = latest_due(policy.grace_reminder_days, (end - today).days)
+    return _offset_notice("grace_ending", row, offset, end)
 
 
 def _grace_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
