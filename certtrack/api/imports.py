@@ -34,6 +34,7 @@ def import_portfolio(form: dict[str, Any]) -> dict[str, Any]:
         raise InvalidParams(
             _("Some fields are not valid; nothing was saved."), {"file": _("Choose a file.")}
         )
+    portfolio_import.import_refusal(user, None)
     agency = _agency(form.get("agency"), user.agency_id)
     portfolio_import.import_refusal(user, agency)
     content = sent.stream.read(portfolio_import.max_bytes() + 1)

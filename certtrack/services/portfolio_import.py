@@ -162,8 +162,9 @@ def column_name(key: str) -> str:
     return COLUMNS[key][language]
 
 
-def import_refusal(actor: User, agency: Agency) -> None:
-    """Raise unless `actor` may import into `agency` (permissions decides)."""
+def import_refusal(actor: User, agency: Agency | None) -> None:
+    """Raise unless `actor` may import into `agency` (None: into some agency);
+    permissions decides."""
     refused = permissions.import_refusal(actor, agency)
     if refused:
         raise refused
@@ -390,10 +391,9 @@ class _Checker:
                         "Differs from this cluster's first row; leave it blank or repeat it."
                     )
             return key
-        if row.problems:
-            return None
         if profile["country"] is None:
             row.problems["country"] = _("This field is required.")
+        if row.problems:
             return None
         self.first_profile[key] = profile
         if existing is None:

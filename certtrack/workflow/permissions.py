@@ -190,11 +190,11 @@ def reads_internal_notes(actor: User | None, application: Application) -> bool:
 PORTFOLIO_IMPORTERS = frozenset({Role.COORDINATOR, Role.ADMIN})
 
 
-def import_refusal(actor: User | None, agency: Agency) -> WorkflowError | None:
-    """Why `actor` may not import clusters, managers and labels into `agency`, or None:
-    admins for any agency, coordinators for their own only."""
+def import_refusal(actor: User | None, agency: Agency | None) -> WorkflowError | None:
+    """Why `actor` may not import clusters, managers and labels into `agency` (None:
+    into any), or None: admins for any agency, coordinators for their own only."""
     if actor is None or not actor.active or actor.role not in PORTFOLIO_IMPORTERS:
         return ForbiddenForRole(_("Only coordinators and administrators import a portfolio."))
-    if actor.role == Role.COORDINATOR and actor.agency_id != agency.id:
+    if agency is not None and actor.role == Role.COORDINATOR and actor.agency_id != agency.id:
         return ForbiddenForRole(_("Coordinators import into their own agency only."))
     return None
