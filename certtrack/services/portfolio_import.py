@@ -664,15 +664,13 @@ def commit(
 def _write_clusters(plan: Plan) -> dict[str, int]:
     ids = {key: c.id for key, c in plan_clusters(plan).items()}
     if plan.new_clusters:
-        keys = list(plan.new_clusters)
         rows = [
-            {**plan.new_clusters[key], "agency_id": plan.agency.id, "member_types": []}
-            for key in keys
+            {**values, "agency_id": plan.agency.id, "member_types": []}
+            for values in plan.new_clusters.values()
         ]
-        new_ids = db.session.scalars(
-            insert(Cluster).returning(Cluster.id, sort_by_parameter_order=True), rows
-        ).all()
-        ids.update(zip(keys, new_ids, strict=True))
+        # Matched back by name (unique): batched, where keeping the order would not be.
+        inserted = db.session.execute(insert(Cluster).returning(Cluster.id, Cluster.name), rows)
+        ids.update({name.lower(): cluster_id for cluster_id, name in inserted})
     return ids
 
 
@@ -686,24 +684,46 @@ def plan_clusters(plan: Plan) -> dict[str, Cluster]:
     return {c.name.lower(): c for c in found}
 
 
-def _write_labels(plan: Plan, ids: dict[str, int], actor: User | None, now: datetime) -> None:
-    if not plan.new_labels:
-        return
-    application_ids = db.session.scalars(
-        insert(Application).returning(Application.id, sort_by_parameter_order=True),
-        [
+def _insert_applications(plan: Plan, ids: dict[str, int], now: datetime) -> list[int]:
+    """One application per new label, their ids in the labels' order. Inserted in
+    rounds of at most one per cluster, so each comes back by its cluster's id (a batched
+    insert does not keep the order); a cluster rarely brings more than two labels."""
+    found: list[int | None] = [None] * len(plan.new_labels)
+    pending = list(range(len(plan.new_labels)))
+    while pending:
+        taken: dict[int, int] = {}
+        later = []
+        for index in pending:
+            cluster_id = ids[plan.new_labels[index][0]]
+            if cluster_id in taken:
+                later.append(index)
+            else:
+                taken[cluster_id] = index
+        rows = [
             {
-                "cluster_id": ids[key],
-                "level": label["level"],
-                "state": label["state"],
+                "cluster_id": cluster_id,
+                "level": plan.new_labels[index][1]["level"],
+                "state": plan.new_labels[index][1]["state"],
                 "version": 1,
                 "documents_bytes": 0,
                 "imported_on": plan.today,
                 "created_at": now,
             }
-            for key, label in plan.new_labels
-        ],
-    ).all()
+            for cluster_id, index in taken.items()
+        ]
+        inserted = db.session.execute(
+            insert(Application).returning(Application.id, Application.cluster_id), rows
+        )
+        for application_id, cluster_id in inserted:
+            found[taken[cluster_id]] = application_id
+        pending = later
+    return [application_id for application_id in found if application_id is not None]
+
+
+def _write_labels(plan: Plan, ids: dict[str, int], actor: User | None, now: datetime) -> None:
+    if not plan.new_labels:
+        return
+    application_ids = _insert_applications(plan, ids, now)
     db.session.execute(
         insert(Label),
         [
