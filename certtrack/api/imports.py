@@ -22,7 +22,7 @@ TAGS = ["imports"]
 @bp.post("/imports", tags=TAGS)
 @bp.arguments(ImportUploadSchema, location="files")
 @bp.response(200, ImportSchema)
-@refusals(403, 404, 409, 413, 415)
+@refusals(403, 404, 409, 413)
 @takes_uploads
 def import_portfolio(form: dict[str, Any]) -> dict[str, Any]:
     """Import clusters, managers and labels from a CSV or XLSX file (preview unless

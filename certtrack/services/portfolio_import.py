@@ -56,7 +56,6 @@ from certtrack.workflow.errors import (
     InvalidParams,
     NotFound,
     PayloadTooLarge,
-    UnsupportedMediaType,
 )
 from certtrack.workflow.policy import Policy, load_policy
 
@@ -193,8 +192,9 @@ def read_rows(content: bytes, file_name: str) -> list[tuple[int, dict[str, Cell]
     elif kind in TEXT_TYPES:
         table = _csv_rows(content)
     else:
+        # A field with a wrong value (422), as for any other part of the request.
         message = _("Upload a CSV or an Excel (XLSX) file.")
-        raise UnsupportedMediaType(message, {"file": message})
+        raise InvalidParams(message, {"file": message})
     return _keyed(table)
 
 

@@ -205,7 +205,7 @@ def test_api_previews_commits_all_or_none_and_is_idempotent(cast, app):
     assert empty.status_code == 422 and empty.get_json()["error"]["fields"] == {
         "file": "The file is empty."
     }
-    assert api_post(client, token, b"%PDF-1.4", "p.pdf").status_code == 415
+    assert api_post(client, token, b"%PDF-1.4", "p.pdf").status_code == 422
     other = token_for(client, cast.other_coordinator)
     assert api_post(client, other, csv_bytes(GOOD), "p.csv", agency="INF").status_code == 403
     manager = token_for(client, cast.manager)

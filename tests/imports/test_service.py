@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from certtrack.extensions import db
 from certtrack.models import Cluster, Label, LabelStatus, Level, State, User
 from certtrack.services import portfolio_import
-from certtrack.workflow.errors import InvalidParams, PayloadTooLarge, UnsupportedMediaType
+from certtrack.workflow.errors import InvalidParams, PayloadTooLarge
 from tests.builders import add_label, snapshot
 from tests.imports.conftest import GOOD, HEADERS_EN, HEADERS_IT, TODAY, csv_bytes, xlsx_bytes
 
@@ -115,8 +115,8 @@ def test_bad_rows_are_refused_per_cell_and_nothing_is_written(cast):
     [
         (b"", "p.csv", InvalidParams, "empty"),
         (b"Cluster name,Country\nX,IT\n", "p.csv", InvalidParams, "Missing columns"),
-        (b"%PDF-1.4 nope", "p.pdf", UnsupportedMediaType, "CSV or an Excel"),
-        (b"PK\x03\x04broken", "p.xlsx", UnsupportedMediaType, "CSV or an Excel"),
+        (b"%PDF-1.4 nope", "p.pdf", InvalidParams, "CSV or an Excel"),
+        (b"PK\x03\x04broken", "p.xlsx", InvalidParams, "CSV or an Excel"),
         (b"x" * (11 * 1024 * 1024), "p.csv", PayloadTooLarge, "larger than"),
     ],
 )
