@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from certtrack.extensions import db
-from certtrack.models import Cluster, Label, PortfolioUpload
+from certtrack.models import Agency, Cluster, Label, PortfolioUpload
 from tests.builders import PASSWORD, make_cast
 from tests.builders import snapshot as db_snapshot
 from tests.imports.conftest import GOOD, csv_bytes, xlsx_bytes
@@ -210,3 +212,28 @@ def test_api_previews_commits_all_or_none_and_is_idempotent(cast, app):
     assert api_post(client, other, csv_bytes(GOOD), "p.csv", agency="INF").status_code == 403
     manager = token_for(client, cast.manager)
     assert api_post(client, manager, csv_bytes(GOOD), "p.csv").status_code == 403
+
+
+def test_page_refuses_an_oversized_file_beside_the_field(cast, app):
+    app.config["IMPORT_MAX_BYTES"] = 1024 * 1024
+    client = sign_in(app.test_client(), cast.coordinator)
+    big = csv_bytes(GOOD) + b"\n" * (1024 * 1024)
+    # Encoded here: the test client spools bodies this large to a file it never closes.
+    boundary, body = encode_multipart(
+        {"file": FileStorage(io.BytesIO(big), "big.csv"), "agency_id": str(cast.agency_id)}
+    )
+    response = client.post(
+        "/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 422
+    assert "The file is larger than 1 MB." in response.get_data(as_text=True)
+    assert scalar(app, select(PortfolioUpload.token)) is None
+
+
+def test_an_admin_imports_into_any_agency(cast, app):
+    client = sign_in(app.test_client(), "admin@certtrack.example")
+    other = scalar(app, select(Agency.id).where(Agency.short_name == "CZI"))
+    rows = [["Brno Cluster", "CZ", "", "", "", "", "", "", "", "", "", ""]]
+    preview_url = upload(client, csv_bytes(rows), "p.csv", agency_id=other).headers["Location"]
+    assert client.post(preview_url).status_code == 302
+    assert scalar(app, select(Cluster.agency_id).where(Cluster.name == "Brno Cluster")) == other
