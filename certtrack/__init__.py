@@ -23,6 +23,7 @@ from certtrack.documents.views import bp as documents_bp
 from certtrack.errors import register_error_handlers
 from certtrack.exports import bp as exports_bp
 from certtrack.extensions import babel, bootstrap, csrf, db, login_manager, mail, migrate
+from certtrack.imports import bp as imports_bp
 from certtrack.labels import bp as labels_bp
 from certtrack.main import bp as main_bp
 from certtrack.notifications import bp as notifications_bp
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         notifications_bp,
         exports_bp,
+        imports_bp,
         labels_bp,
         register_bp,
     ):

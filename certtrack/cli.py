@@ -18,6 +18,7 @@ reminders_cli = AppGroup("reminders", help="The daily pass of reminders.")
 outbox_cli = AppGroup("outbox", help="The queue of outgoing messages.")
 scheduler_cli = AppGroup("scheduler", help="The process that runs the clock's jobs.")
 peers_cli = AppGroup("peers", help="The snapshot the report's peer statistics read.")
+import_cli = AppGroup("import", help="Bring an agency's existing portfolio in.")
 
 
 def register(app: Flask) -> None:
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(peers_cli)
+    app.cli.add_command(import_cli)
 
 
 @users_cli.command("create")
@@ -167,3 +169,46 @@ def peers_rebuild() -> None:
     with committed():
         peer_snapshot.rebuild()
     click.echo("Peer snapshot rebuilt.")
+
+
+@import_cli.command("clusters")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--agency", "short_name", required=True, help="The agency's short name.")
+@click.option("--commit", is_flag=True, help="Write the rows; without it, only the preview.")
+def import_clusters(file: str, short_name: str, commit: bool) -> None:
+    """Import clusters, managers and labels from a CSV or XLSX file (the history names no
+    one, like the daily pass's steps).
+    A file with a refused row exits with status 1 and writes nothing."""
+    from pathlib import Path
+
+    from certtrack.clock import local_today
+    from certtrack.models.base import utcnow
+    from certtrack.services import portfolio_import
+
+    agency = db.session.scalar(select(Agency).where(Agency.short_name == short_name))
+    if agency is None:
+        raise click.BadParameter(f"no agency with short name {short_name!r}", param_hint="--agency")
+    path = Path(file)
+    with path.open("rb") as stream:
+        content = stream.read(portfolio_import.max_bytes() + 1)
+    try:
+        plan = portfolio_import.plan(agency, content, path.name, today=local_today())
+    except WorkflowError as exc:
+        raise click.ClickException(exc.message) from None
+    for row in plan.rows:
+        details = "; ".join(
+            f"{portfolio_import.column_name(key)}: {problem}"
+            for key, problem in row.problems.items()
+        )
+        click.echo(
+            f"row {row.line}\t{row.outcome}\t{row.cluster}\t{details or ', '.join(row.changes)}"
+        )
+    counts = plan.counts()
+    click.echo(", ".join(f"{n} {outcome}" for outcome, n in counts.items()) + ".")
+    if plan.refused:
+        raise click.ClickException(f"{len(plan.refused)} rows refused; nothing was imported.")
+    if commit:
+        portfolio_import.commit(plan, None, now=utcnow())
+        click.echo("Imported.")
+    else:
+        click.echo("Preview only: run again with --commit to import.")

@@ -93,6 +93,9 @@ class Config:
     # Files in one upload; the upload routes (only they) take bodies up to this many
     # files of DOCUMENT_MAX_BYTES.
     DOCUMENT_MAX_FILES = int(os.environ.get("DOCUMENT_MAX_FILES", "10"))
+    # Portfolio imports (services.portfolio_import): the file's size and its rows.
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
     # Operations (monitoring, scheduler failover, proxies, logs); settings of their own.
     # Another scheduler process leads at the latest this long after the leader went.
     CERTTRACK_SCHEDULER_TAKEOVER_SECONDS = int(

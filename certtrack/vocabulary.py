@@ -84,6 +84,9 @@ EVENTS: dict[str, LazyString] = {
     "document_replaced": _l("Document replaced"),
     "document_deleted": _l("Document deleted"),
     "document_downloaded": _l("Document downloaded"),
+    # Nor is bringing in a label the agency issued before certtrack
+    # (services.portfolio_import).
+    "portfolio_import": _l("Imported from the agency's records"),
 }
 
 # The other kinds of message are named in their definitions (services.reminder_kinds).

@@ -426,3 +426,42 @@ class DocumentUploadSchema(Body):
     indicator_id = WholeNumber(text=True)
     improvement_area_id = WholeNumber(text=True)
     recommendation_id = WholeNumber(text=True)
+
+
+class ImportUploadSchema(Body):
+    """A portfolio file (multipart/form-data), the agency and whether to write it."""
+
+    file = Upload(required=True, metadata={"description": "CSV (UTF-8) or XLSX"})
+    agency = Text(
+        validate=validate.Length(max=40),
+        metadata={"description": "The agency's short name; a coordinator's own if empty"},
+    )
+    commit = choice(
+        ("true", "false"),
+        metadata={"description": "true: write the rows (all or none); false: only preview"},
+    )
+
+
+class ImportRowSchema(Representation):
+    line = fields.Integer()
+    cluster = fields.String()
+    outcome = fields.String(metadata={"enum": ["create", "update", "unchanged", "refused"]})
+    problems = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={"description": "column: why"}
+    )
+    changes = fields.List(fields.String())
+
+
+class ImportCountsSchema(Representation):
+    create = fields.Integer()
+    update = fields.Integer()
+    unchanged = fields.Integer()
+    refused = fields.Integer()
+
+
+class ImportSchema(Representation):
+    agency = fields.String(attribute="agency.short_name")
+    file_name = fields.String()
+    committed = fields.Boolean()
+    counts = fields.Nested(ImportCountsSchema)
+    rows = fields.List(fields.Nested(ImportRowSchema))

@@ -4,11 +4,10 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from certtrack.conversation.forms import MessageForm
-from certtrack.extensions import db
 from certtrack.models import Application, DocumentPurpose
 from certtrack.services import access, conversation, documents
 from certtrack.upload_routes import takes_uploads
-from certtrack.web import PER_PAGE, actor, apply_errors, form_status, paginate, query_int, save_form
+from certtrack.web import actor, apply_errors, form_status, paginate
 from certtrack.workflow.errors import NotFound, WorkflowError
 from certtrack.workflow.permissions import reads_internal_notes, upload_refusal
 

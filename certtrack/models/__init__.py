@@ -27,6 +27,7 @@ from certtrack.models.login_attempt import LoginAttempt
 from certtrack.models.organisation import Agency, Cluster
 from certtrack.models.outbox import OutboxMessage, OutboxStatus
 from certtrack.models.peer import PeerCluster, PeerValue
+from certtrack.models.portfolio_upload import PortfolioUpload
 from certtrack.models.report import ProgressNote, Recommendation, Report
 from certtrack.models.setting import Setting
 from certtrack.models.token import ApiToken, CalendarFeed
@@ -64,6 +65,7 @@ __all__ = [
     "OutboxStatus",
     "PeerCluster",
     "PeerValue",
+    "PortfolioUpload",
     "Priority",
     "ProgressNote",
     "Recommendation",

@@ -55,6 +55,9 @@ class Application(Base):
     # Bytes its stored documents take (all versions, not the deleted ones): the quota is
     # checked with one conditional UPDATE of it, so racing uploads cannot both pass.
     documents_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # The day an agency imported this labelled application from its own records: the
+    # daily pass sends no reminder whose day came before it.
+    imported_on: Mapped[date | None]
 
     __mapper_args__ = {"version_id_col": version}
 

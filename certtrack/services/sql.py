@@ -1,9 +1,10 @@
 """SQL expressions that PostgreSQL and SQLite spell differently, for work done in set
 operations (the daily pass builds its messages in SQL, not row by row in Python)."""
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ColumnElement, String, cast, literal
+from sqlalchemy import JSON, Boolean, ColumnElement, Date, String, cast, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -83,6 +84,40 @@ def _isodate_postgresql(element: isodate, compiler: SQLCompiler, **kw: Any) -> s
 def _isodate_sqlite(element: isodate, compiler: SQLCompiler, **kw: Any) -> str:
     # SQLAlchemy stores SQLite dates as 'YYYY-MM-DD' already.
     return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
+class shifted(FunctionElement[date]):
+    """A date column moved by a fixed number of days, then of months (both our own
+    integers, written into the statement); months added to a month's first day."""
+
+    type = Date()
+    inherit_cache = True
+
+    def __init__(self, day: Any, *, days: int = 0, months: int = 0) -> None:
+        self.days, self.months = int(days), int(months)
+        super().__init__(day)
+
+
+@compiles(shifted, "postgresql")
+def _shifted_postgresql(element: shifted, compiler: SQLCompiler, **kw: Any) -> str:
+    # date + integer is a date; date + interval a timestamp, cast back.
+    value = f"({compiler.process(element.clauses, **kw)} + {element.days})"
+    if element.months:
+        value = f"CAST({value} + INTERVAL '{element.months} months' AS DATE)"
+    return value
+
+
+@compiles(shifted, "sqlite")
+def _shifted_sqlite(element: shifted, compiler: SQLCompiler, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"date({value}, '{element.days:+d} days', '{element.months:+d} months')"
+
+
+def grace_end_of(valid_until: Any, grace_months: int) -> ColumnElement[date]:
+    """workflow.dates.grace_end in SQL for a label's end (always a month's last day):
+    the last day of the month `grace_months` later."""
+    first_after = shifted(valid_until, days=1, months=grace_months)
+    return shifted(first_after, days=-1)
 
 
 class json_object(FunctionElement[Any]):

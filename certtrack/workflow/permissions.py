@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select, true
 
 from certtrack.models import (
+    Agency,
     Application,
     AuditEntry,
     Cluster,
@@ -218,3 +219,17 @@ def reads_history_entry(actor: User | None, entry: AuditEntry) -> bool:
     steps of an internal note's files (their upload, download...) follow the note."""
     internal = bool((entry.data or {}).get("internal_note"))
     return not internal or reads_internal_notes(actor, entry.application)
+
+
+# Who brings an agency's existing portfolio in: its coordinators, and admins for any.
+PORTFOLIO_IMPORTERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def import_refusal(actor: User | None, agency: Agency | None) -> WorkflowError | None:
+    """Why `actor` may not import clusters, managers and labels into `agency` (None:
+    into any), or None: admins for any agency, coordinators for their own only."""
+    if actor is None or not actor.active or actor.role not in PORTFOLIO_IMPORTERS:
+        return ForbiddenForRole(_("Only coordinators and administrators import a portfolio."))
+    if agency is not None and actor.role == Role.COORDINATOR and actor.agency_id != agency.id:
+        return ForbiddenForRole(_("Coordinators import into their own agency only."))
+    return None

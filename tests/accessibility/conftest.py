@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from certtrack import create_app
 from certtrack.demo import seed
 from certtrack.extensions import db
+from certtrack.models import PortfolioUpload, User
+from certtrack.services.portfolio_import import COLUMNS
+from tests.accessibility.pages import IMPORT_TOKEN
 from tests.browser.conftest import browser_type_launch_args  # noqa: F401  (Debian's Chromium)
 from tests.conftest import empty_tables, missing_program
 
@@ -51,6 +55,7 @@ def swept_app(migrated: str) -> Iterator[Flask]:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated, WTF_CSRF_ENABLED=True)
     with app.app_context():
         seed()
+        keep_import_preview()
     yield app
     with app.app_context():
         db.session.remove()
@@ -66,3 +71,27 @@ def swept_server(swept_app: Flask) -> Iterator[str]:
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
     thread.join()
+
+
+def keep_import_preview() -> None:
+    """An upload of the Informest coordinator waiting for confirmation, one row good and
+    one refused, so the sweep sees a preview with its error summary (pages.IMPORT)."""
+    coordinator = db.session.scalar(
+        select(User).where(User.email == "coordinator@informest.example")
+    )
+    headers = ",".join(names["en"] for names in COLUMNS.values())
+    rows = [
+        "Cluster Legno,IT,FVG,Furniture,,Giulia Rossi,giulia@legno.example,"
+        "Silver,IT-S-1,2025-01,2027-01-31,",
+        "Cluster Mare,IT,,,,,,Platinum,IT-X-2,2025-01,31/02/2027,",
+    ]
+    db.session.add(
+        PortfolioUpload(
+            token=IMPORT_TOKEN,
+            user_id=coordinator.id,
+            agency_id=coordinator.agency_id,
+            file_name="portfolio.csv",
+            content="\n".join([headers, *rows]).encode(),
+        )
+    )
+    db.session.commit()

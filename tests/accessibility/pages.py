@@ -11,6 +11,8 @@ from tests.web.test_permissions import ROLES, Case, cases
 SWEPT_ROLES = ("admin", "coord", "consultant", "manager", "anon")
 LANGUAGES = ("en", "it")
 SHOWN_AFTER_POST = (200, 422)
+# The token of the import preview the sweep's app keeps for the coordinator (conftest).
+IMPORT_TOKEN = "accessibility-sweep-preview"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,9 @@ def extra_states(ids: dict[str, int]) -> dict[str, list[Visit]]:
     """Pages in states worth seeing that no row of the matrix shows."""
     review = f"/applications/{ids['polo_app']}/review"
     return {
+        "coord": [
+            Visit("GET", f"/import/{IMPORT_TOKEN}", 200, "an import preview with a refused row"),
+        ],
         "consultant": [
             Visit("POST", review, 422, "the review refused: a future interview date",
                   {"interview_date": "2099-01-01", "save": "1"}),

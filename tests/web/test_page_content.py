@@ -24,6 +24,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.services import access
+from certtrack.services.portfolio_import import COLUMNS
 from certtrack.workflow.permissions import reads_internal_notes
 from tests.web.conftest import sign_in
 from tests.web.test_permissions import ROLES, cases, demo_ids
@@ -177,3 +178,29 @@ def test_the_cluster_reads_its_conversation_but_never_an_internal_note(demo, cli
     page = client.get(f"/applications/{ids['area_app']}/conversation").get_data(as_text=True)
     assert all(marker in page for marker in notes | shared)
     assert "Internal note — not visible to the cluster" in page
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if ROLES[role] and role != "coord"])
+def test_no_page_shows_another_persons_import_preview(role, demo, client):
+    """An uploaded portfolio waits for its uploader's confirmation: nobody else, not even
+    an admin, reads its rows on any page, nor opens its preview."""
+    import io
+
+    sign_in(client, ROLES["coord"])
+    row = "import-marker-cluster-end,IT,,,,,,,,,,"
+    headers = ",".join(names["en"] for names in COLUMNS.values())
+    response = client.post(
+        "/import",
+        data={
+            "agency_id": str(demo_ids(demo)["agency"]),
+            "file": (io.BytesIO(f"{headers}\n{row}\n".encode()), "marker.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    preview = response.headers["Location"]
+    assert "import-marker-cluster-end" in client.get(preview).get_data(as_text=True)
+    sign_in(client, ROLES[role])
+    assert client.get(preview).status_code in (403, 404)
+    pages = [c.url for c in cases(demo_ids(demo)) if c.method == "GET" and c.expect[role] == 200]
+    leaks = [u for u in pages if "import-marker" in readable_text(client.get(u, buffered=True))]
+    assert pages and not leaks

@@ -150,6 +150,12 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("GET", "admin.settings", "/admin/settings", only(200, "admin")),
         Case("POST", "admin.settings", "/admin/settings", only(422, "admin"), {"grace_months": "x"}),
         Case("GET", "admin.system", "/admin/system", only(200, "admin")),
+        Case("GET", "imports.index", "/import", only(200, "admin", "coord", "other_coord")),
+        Case("POST", "imports.index", "/import", only(422, "admin", "coord", "other_coord")),
+        Case("GET", "imports.template", "/import/template?format=csv&language=it", only(200, "admin", "coord", "other_coord")),
+        # Only its uploader opens a preview; a forged token is no one's.
+        Case("GET", "imports.preview", "/import/forged", only(404, "admin", "coord", "other_coord")),
+        Case("POST", "imports.preview", "/import/forged", only(404, "admin", "coord", "other_coord")),
         Case("GET", "admin.revoke_label", f"/admin/labels/{ids['label']}/revoke", only(200, "admin")),
         Case("POST", "admin.revoke_label", f"/admin/labels/{ids['label']}/revoke", only(422, "admin"), {"reason": ""}),
         # For load balancers and monitoring: no sign-in. No scheduler runs in these tests,

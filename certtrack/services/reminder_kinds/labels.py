@@ -1,12 +1,13 @@
 """Reminders about a label: its end coming, its lapse, its grace year running out, and
 the Silver window a Bronze opens."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from certtrack import formats, vocabulary
 from certtrack.extensions import db
@@ -31,7 +32,7 @@ from certtrack.services.reminder_kinds.kind import (
     Subject,
     latest_due,
 )
-from certtrack.services.sql import joined
+from certtrack.services.sql import grace_end_of, joined, shifted
 from certtrack.workflow.dates import add_months, grace_cutoff, grace_end, month_start
 from certtrack.workflow.policy import Policy
 
@@ -45,6 +46,7 @@ def _labels(*conditions: Any) -> Candidates:
             Label.cluster_id,
             Cluster.agency_id,
             Label.valid_until,
+            Application.imported_on,
         )
         .select_from(Label)
         .join(Application, Application.id == Label.application_id)
@@ -63,6 +65,12 @@ def _copy(message: OutboxMessage, paragraphs: list[str]) -> list[str]:
     if message.context.get("copy"):
         return [_("A copy for the agency, sent to the cluster's managers."), *paragraphs]
     return paragraphs
+
+
+def _not_before_import(row: Columns, day: ColumnElement[date]) -> ColumnElement[bool]:
+    """Whether a notice telling of `day` comes on or after the day its label was
+    imported: the agency's own records covered the days before, so none is sent late."""
+    return or_(row.imported_on.is_(None), row.imported_on <= day)
 
 
 def _offset_notice(kind: str, row: Columns, offset: ColumnElement[int]) -> Notice:
@@ -98,9 +106,14 @@ def _ending(today: date, policy: Policy) -> Candidates:
 
 
 def _ending_notice(row: Columns, today: date, policy: Policy) -> Notice:
-    # At most `offset` days left: valid_until <= today + offset.
+    # At most `offset` days left: valid_until <= today + offset; and the notice's day,
+    # `offset` days before the end, not before the import.
     offset = latest_due(
-        policy.reminder_days, lambda days: row.valid_until <= today + timedelta(days=days)
+        policy.reminder_days,
+        lambda days: and_(
+            row.valid_until <= today + timedelta(days=days),
+            _not_before_import(row, shifted(row.valid_until, days=-days)),
+        ),
     )
     return _offset_notice("label_expiry", row, offset)
 
@@ -149,6 +162,12 @@ def _lapsed(today: date, policy: Policy) -> Candidates:
     return _labels(Application.state == State.LAPSED)
 
 
+def _lapsed_notice(row: Columns, today: date, policy: Policy) -> Notice:
+    notice = _label_notice("label_lapsed", row)
+    # It lapsed the day after its end.
+    return replace(notice, due=_not_before_import(row, shifted(row.valid_until, days=1)))
+
+
 def _lapsed_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
     label = _label(message)
     names = vocabulary.label_names(label)
@@ -176,7 +195,7 @@ LABEL_LAPSED = ReminderKind(
     audience=Audience.CLUSTER,
     subject=LABEL,
     condition=_lapsed,
-    notice=lambda row, today, policy: _label_notice("label_lapsed", row),
+    notice=_lapsed_notice,
     compose=_lapsed_content,
 )
 
@@ -194,11 +213,14 @@ def _in_grace(today: date, policy: Policy) -> Candidates:
 
 def _grace_notice(row: Columns, today: date, policy: Policy) -> Notice:
     # At most `offset` days left: grace_end(valid_until) < today + offset + 1, which is
-    # valid_until < grace_cutoff(today + offset + 1) (see grace_cutoff).
+    # valid_until < grace_cutoff(today + offset + 1) (see grace_cutoff); and the
+    # notice's day not before the import.
+    end = grace_end_of(row.valid_until, policy.grace_months)
     offset = latest_due(
         policy.grace_reminder_days,
-        lambda days: (
-            row.valid_until < grace_cutoff(today + timedelta(days=days + 1), policy.grace_months)
+        lambda days: and_(
+            row.valid_until < grace_cutoff(today + timedelta(days=days + 1), policy.grace_months),
+            _not_before_import(row, shifted(end, days=-days)),
         ),
     )
     return _offset_notice("grace_ending", row, offset)
