@@ -13,7 +13,6 @@ from openpyxl import Workbook
 
 from certtrack.services.portfolio_import import COLUMNS
 from tests.builders import Cast, make_cast
-from tests.reminders.conftest import mail_app, smtp  # noqa: F401 (the real SMTP server)
 
 TODAY = date(2026, 11, 25)
 HEADERS_EN = [names["en"] for names in COLUMNS.values()]
