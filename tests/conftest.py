@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, make_url, text
 from certtrack import create_app
 from certtrack.extensions import db
 from tests import postgres
-from tests.mail_server import BASE_URL, SmtpServer
+from tests.mail_server import SmtpServer
 
 BACKEND = os.environ.get("CERTTRACK_TEST_DB", "sqlite")
 # Reference data that migrations load and tests never change.
@@ -155,10 +155,7 @@ def mail_app(migrated: str, smtp: SmtpServer) -> Iterator[Flask]:
     app = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=migrated,
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp.port,
-        MAIL_SUPPRESS_SEND=False,
-        CERTTRACK_BASE_URL=BASE_URL,
+        **smtp.app_settings(),
     )
     with app.app_context():
         yield app

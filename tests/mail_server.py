@@ -72,6 +72,15 @@ class SmtpServer:
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
+    def app_settings(self) -> dict[str, object]:
+        """The configuration that sends an app's mail here, with links to BASE_URL."""
+        return {
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": self.port,
+            "MAIL_SUPPRESS_SEND": False,
+            "CERTTRACK_BASE_URL": BASE_URL,
+        }
+
     def stop(self) -> None:
         if self.controller is not None:
             self.controller.stop()

@@ -390,23 +390,6 @@ def review_counts(user: User, today: date, policy: Policy) -> tuple[int, int]:
     return int(decide), int(stalled)
 
 
-def assigned_reviews(consultant: User, policy: Policy) -> list[tuple[Application, date | None]]:
-    """The consultant's reviews under way with the report's due date, most urgent first."""
-    query = (
-        select(Application)
-        .where(
-            Application.consultant_id == consultant.id,
-            Application.state == State.CONSULTANT_REVIEW,
-        )
-        .options(
-            joinedload(Application.cluster).joinedload(Cluster.agency),
-            joinedload(Application.report),
-        )
-    )
-    rows = [(app, report_due(app, policy)) for app in db.session.scalars(query).unique()]
-    return sorted(rows, key=lambda row: (row[1] or date.max, row[0].id))
-
-
 def stalled_reviews(
     user: User, today: date, policy: Policy, in_review: list[Application] | None = None
 ) -> list[Application]:

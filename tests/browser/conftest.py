@@ -4,6 +4,7 @@ thread, on the demo data, with CSRF protection on as in production."""
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,13 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:  # type: i
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
-@pytest.fixture
-def live_app(migrated: str) -> Iterator[Flask]:
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated, WTF_CSRF_ENABLED=True)
+@contextmanager
+def demo_app(database_url: str, **settings: object) -> Iterator[Flask]:
+    """The app on the demo data with CSRF on, emptied afterwards; `settings` add to
+    the testing configuration (a journey's mail server, say)."""
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True, **settings
+    )
     with app.app_context():
         seed()
     yield app
@@ -48,6 +53,12 @@ def live_app(migrated: str) -> Iterator[Flask]:
         db.session.remove()
         empty_tables()
         db.engine.dispose()
+
+
+@pytest.fixture
+def live_app(migrated: str) -> Iterator[Flask]:
+    with demo_app(migrated) as app:
+        yield app
 
 
 @pytest.fixture

@@ -10,17 +10,14 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from certtrack import create_app
-from certtrack.demo import seed
 from certtrack.demo.story import Story
 from certtrack.extensions import db
 from certtrack.models import Application, Cluster, User
 from certtrack.models.base import utcnow
 from certtrack.services import visits
 from certtrack.services.dispatch import send_due
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, demo_app
 from tests.browser.test_bronze_path import sign_in, sign_out, today_in_rome
-from tests.conftest import empty_tables
 from tests.mail_server import BASE_URL, SmtpServer
 
 MANAGER = "manager@area.example"
@@ -31,22 +28,8 @@ EVIDENCE = ("Q01", "Q02")
 @pytest.fixture
 def live_app(migrated: str, smtp: SmtpServer) -> Iterator[Flask]:
     """The browser tests' app on the demo data, sending its mail to `smtp`."""
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=migrated,
-        WTF_CSRF_ENABLED=True,
-        MAIL_SERVER="127.0.0.1",
-        MAIL_PORT=smtp.port,
-        MAIL_SUPPRESS_SEND=False,
-        CERTTRACK_BASE_URL=BASE_URL,
-    )
-    with app.app_context():
-        seed()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        empty_tables()
-        db.engine.dispose()
+    with demo_app(migrated, **smtp.app_settings()) as app:
+        yield app
 
 
 def gold_with_a_planned_visit(live_app: Flask) -> int:
