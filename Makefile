@@ -2,8 +2,9 @@
 # scheduler and a local SMTP server that prints the demo's mail.
 # `make test`: install with the dev extra, lint, type-check, run the suite on SQLite
 # and again on a PostgreSQL server that the tests start themselves. The accessibility
-# sweep runs on the SQLite pass only: it checks the rendered pages, which are the same
-# on both databases.
+# sweep and the browser tests run on the SQLite pass only: they check the rendered pages,
+# which are the same on both databases, and are the slowest part of the suite; every
+# page and request is also exercised on PostgreSQL through the test client.
 
 PYTHON ?= python3
 VENV := .venv
@@ -57,10 +58,11 @@ lint: install
 TEST_WORKERS ?= 2
 
 test-sqlite: install
-	CERTTRACK_TEST_DB=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS)
+	CERTTRACK_TEST_DB=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=15
 
 test-postgresql: install
-	CERTTRACK_TEST_DB=postgresql $(BIN)/python -m pytest -n $(TEST_WORKERS) -m 'not accessibility'
+	CERTTRACK_TEST_DB=postgresql $(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=15 \
+		-m 'not accessibility and not browser'
 
 test: lint test-sqlite test-postgresql
 
