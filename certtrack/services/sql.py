@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, ColumnElement, Date, String, cast, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 def joined(*parts: Any) -> ColumnElement[str]:
@@ -92,6 +93,13 @@ class shifted(FunctionElement[date]):
 
     type = Date()
     inherit_cache = True
+    # The offsets are written into the SQL, so they belong in the cache key: without
+    # them two statements differing only in an offset would share one compiled string.
+    _traverse_internals = [
+        *FunctionElement._traverse_internals,
+        ("days", InternalTraversal.dp_plain_obj),
+        ("months", InternalTraversal.dp_plain_obj),
+    ]
 
     def __init__(self, day: Any, *, days: int = 0, months: int = 0) -> None:
         self.days, self.months = int(days), int(months)
