@@ -18,11 +18,11 @@ from sqlalchemy import create_engine, make_url, text
 from certtrack import create_app
 from certtrack.extensions import db
 from tests import postgres
+from tests.database import empty_tables
+from tests.demo_copy import DemoCopies
 from tests.mail_server import SmtpServer
 
 BACKEND = os.environ.get("CERTTRACK_TEST_DB", "sqlite")
-# Reference data that migrations load and tests never change.
-KEEP_TABLES = {"indicator_definition", "indicator_scale_level", "alembic_version"}
 # The skip reason of missing_program, which the summary at the end counts.
 MISSING = re.compile(r"(?P<program>.+) not found \((?P<install>.+)\)$")
 
@@ -114,15 +114,10 @@ def app(migrated: str, tmp_path: Path) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def empty_tables() -> None:
-    tables = [t for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                connection.execute(table.delete())
+@pytest.fixture(scope="session")
+def demo_copies(tmp_path_factory: pytest.TempPathFactory) -> DemoCopies:
+    """The demo seeded once per process, then copied (tests/demo_copy.py)."""
+    return DemoCopies(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from certtrack.services.peers import (
 from certtrack.services.report import build_report
 from certtrack.services.settings import save_settings
 from certtrack.statements import recorded
-from tests.conftest import empty_tables
+from tests.database import empty_tables
 from tests.peer_builders import build
 
 

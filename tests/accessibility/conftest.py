@@ -18,7 +18,8 @@ from certtrack.models import PortfolioUpload, User
 from certtrack.services.portfolio_import import COLUMNS
 from tests.accessibility.pages import IMPORT_TOKEN
 from tests.browser.conftest import browser_type_launch_args  # noqa: F401  (Debian's Chromium)
-from tests.conftest import empty_tables, missing_program
+from tests.conftest import missing_program
+from tests.database import empty_tables
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"

@@ -11,8 +11,8 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
-from certtrack.demo import seed
 from tests.builders import PASSWORD
+from tests.demo_copy import DemoCopies
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -62,10 +62,9 @@ def at_noon(day: date) -> datetime:
 
 
 @pytest.fixture
-def demo_day(app: Flask) -> Iterator[date]:
+def demo_day(app: Flask, demo_copies: DemoCopies) -> Iterator[date]:
     """The demo seeded for 2026-11-25, with the clock on that day."""
     day = date(2026, 11, 25)
     with time_machine.travel(at_noon(day), tick=False):
-        with app.app_context():
-            seed(day)
+        demo_copies.seed(app, day)
         yield day

@@ -15,7 +15,8 @@ from werkzeug.serving import make_server
 from certtrack import create_app
 from certtrack.demo import seed
 from certtrack.extensions import db
-from tests.conftest import empty_tables, missing_program
+from tests.conftest import missing_program
+from tests.database import empty_tables
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

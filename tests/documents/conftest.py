@@ -19,7 +19,7 @@ from certtrack.extensions import db
 from certtrack.models import Application, Document, User
 from certtrack.storage.filesystem import TEMP_DIR
 from tests.builders import Journey, make_cast
-from tests.conftest import empty_tables
+from tests.database import empty_tables
 from tests.network import free_port
 
 S3_ENV = {

@@ -42,7 +42,7 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 def metrics_app(migrated):  # type: ignore[no-untyped-def]
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated, CERTTRACK_METRICS_TOKEN=TOKEN)
     yield app
-    from tests.conftest import empty_tables
+    from tests.database import empty_tables
 
     with app.app_context():
         db.session.remove()

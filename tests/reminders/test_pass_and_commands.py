@@ -23,7 +23,7 @@ DAY = date(2016, 10, 1)
 
 
 def test_deciding_is_a_fixed_number_of_queries(mail_app, smtp):
-    from tests.conftest import empty_tables
+    from tests.database import empty_tables
 
     counts = []
     for size in (2, 20):

@@ -14,7 +14,7 @@ from certtrack.services.reminders import PassResult, decide, run_daily_pass
 from certtrack.services.sql import isoformat
 from certtrack.statements import recorded
 from certtrack.workflow.policy import load_policy
-from tests.conftest import empty_tables
+from tests.database import empty_tables
 from tests.reminders.conftest import noon
 
 SEEDED = date(2026, 11, 25)

@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from certtrack.demo import seed
 from certtrack.demo.data import PASSWORD
 from certtrack.extensions import db
 from certtrack.models import Application, Cluster, State, User
+from tests.demo_copy import DemoCopies
 
 TODAY = date(2026, 11, 25)
 
@@ -27,9 +27,8 @@ def frozen() -> Iterator[None]:
 
 
 @pytest.fixture
-def demo(app: Flask, frozen: None) -> Flask:
-    with app.app_context():
-        seed(TODAY)
+def demo(app: Flask, frozen: None, demo_copies: DemoCopies) -> Flask:
+    demo_copies.seed(app, TODAY)
     return app
 
 

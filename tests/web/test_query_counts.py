@@ -19,7 +19,7 @@ from certtrack.services.recommendations import update_recommendation
 from certtrack.services.time_events import run_time_events
 from certtrack.statements import recorded
 from tests.builders import ELIGIBLE_PROFILE, PASSWORD, add_user
-from tests.conftest import empty_tables
+from tests.database import empty_tables
 from tests.web.conftest import sign_in
 
 TODAY = date(2026, 11, 25)

@@ -14,7 +14,7 @@ from certtrack.models import Application, State, User
 from certtrack.services.settings import save_settings
 from certtrack.statements import recorded
 from tests.builders import PASSWORD
-from tests.conftest import empty_tables
+from tests.database import empty_tables
 from tests.peer_builders import PEER_BUDGETS, PEER_COMMENT, build
 from tests.web.conftest import sign_in
 
