@@ -14,9 +14,9 @@ def test_after_a_step_the_message_is_right_under_the_heading(demo, client):
     )
     page = response.get_data(as_text=True)
     main = page[page.index('<main id="main"') :]
-    heading, message = main.index("</h1>"), main.index('data-flash="success"')
+    heading, message = main.index("</h1>"), main.index('role="status"')
     assert heading < message < main.index("data-next-step")
-    assert re.search(r'role="status" data-flash="success">\s*Done: Withdraw\.', main)
+    assert re.search(r'alert-success[^"]*" role="status">\s*Done: Withdraw\.', main)
     assert main[:heading].count("alert") == 0  # not above the heading
 
 
@@ -24,8 +24,8 @@ def test_a_page_without_a_heading_of_its_own_keeps_its_messages(demo, client):
     sign_in(client, "coordinator@informest.example")
     client.post("/account", data={"name": "Giulia Rossi", "locale": "en"})
     page = client.get("/account").get_data(as_text=True)
-    assert page.count('data-flash="success"') == 1  # shown once, under the heading
-    assert page.index("</h1>") < page.index('data-flash="success"')
+    assert page.count("alert-success") == 1  # shown once, under the heading
+    assert page.index("</h1>") < page.index("alert-success")
 
 
 def test_steps_that_cannot_succeed_yet_are_disabled_with_the_reason(demo, client):
