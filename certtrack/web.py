@@ -21,6 +21,7 @@ from certtrack.measurements import format_measurement
 from certtrack.models import Application, Cluster, Document, MemberType, Role, User, UserSession
 from certtrack.paging import Page, page_of
 from certtrack.parsing import MAX_ID, number_problem, whole_number
+from certtrack.services.documents import DELETE_CONSEQUENCE
 from certtrack.services.file_types import type_name
 from certtrack.services.messages import KIND_NAMES
 from certtrack.sizes import format_size
@@ -132,6 +133,7 @@ def register_template_helpers(app: Any) -> None:
         may=may,
         may_read_report=may_read_report,
         may_change_document=may_change_document,
+        delete_consequence=DELETE_CONSEQUENCE,
         area_name=vocabulary.AREAS.get,
         indicator_name=vocabulary.indicator_name,
         indicator_guidance=vocabulary.indicator_guidance,

@@ -72,3 +72,60 @@ def test_0005_gives_existing_outbox_rows_unique_message_ids(empty_database_url):
         db.session.remove()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_0016_backfills_when_each_application_entered_its_state(empty_database_url):
+    """The latest history row into the current state (a step that kept the state is no
+    new stage), else the day of creation."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0015")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO agency (id, name, short_name, country, region)"
+                    " VALUES (1, 'Informest', 'INF', 'IT', 'FVG')"
+                )
+            )
+            for app_id, state in ((1, "consultant_review"), (2, "draft")):
+                connection.execute(
+                    text(
+                        "INSERT INTO cluster (id, agency_id, name, country, website_in_english,"
+                        " eccp_listed, member_types, created_at) VALUES (:id, 1, :name, 'IT',"
+                        " false, false, '[]', '2026-01-01 00:00:00')"
+                    ),
+                    {"id": app_id, "name": f"C{app_id}"},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO application (id, cluster_id, level, state, version,"
+                        " created_at) VALUES (:id, :id, 'bronze', :state, 1, :created)"
+                    ),
+                    {"id": app_id, "state": state, "created": f"2026-01-0{app_id} 09:00:00"},
+                )
+            history = [
+                (1, "create", None, "draft", "2026-01-01 09:00:00"),
+                (1, "submit", "draft", "submitted", "2026-01-05 09:00:00"),
+                (1, "assign_consultant", "submitted", "consultant_review", "2026-01-09 09:00:00"),
+                (1, "reassign_consultant", "consultant_review", "consultant_review",
+                 "2026-02-01 09:00:00"),
+            ]  # fmt: skip
+            for app_id, event, source, target, at in history:
+                connection.execute(
+                    text(
+                        "INSERT INTO audit_entry (application_id, event, from_state, to_state,"
+                        " at, data) VALUES (:app, :event, :source, :target, :at, '{}')"
+                    ),
+                    {"app": app_id, "event": event, "source": source, "target": target, "at": at},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            entered = dict(
+                connection.execute(text("SELECT id, state_entered_at FROM application")).all()
+            )
+        assert str(entered[1]).startswith("2026-01-09 09:00:00")
+        assert str(entered[2]).startswith("2026-01-02 09:00:00")
+        assert schema_diff() == []
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()

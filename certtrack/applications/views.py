@@ -11,10 +11,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from certtrack import vocabulary
+from certtrack import confirmation, vocabulary
 from certtrack.applications.forms import AssignForm, VisitForm, improvement_areas_form
 from certtrack.clock import local_today
 from certtrack.documents.section import document_section
@@ -52,7 +53,7 @@ from certtrack.web import (
 from certtrack.workflow import permissions
 from certtrack.workflow.deadlines import evidence_due
 from certtrack.workflow.definition import TRANSITIONS, TRANSITIONS_BY_EVENT
-from certtrack.workflow.engine import allowed_transitions
+from certtrack.workflow.engine import offered_steps
 from certtrack.workflow.errors import InvalidParams
 from certtrack.workflow.guards import impartiality_problem, previous_consultant_id
 from certtrack.workflow.policy import load_policy
@@ -62,7 +63,14 @@ bp = Blueprint("applications", __name__)
 # The application page stays bounded: the latest messages only, the rest on their page.
 CONVERSATION_PREVIEW = 3
 HISTORY_MESSAGES = 20
-BOARD_FILTERS = ("level", "region", "sector", "consultant", "q")
+BOARD_FILTERS = ("level", "region", "sector", "consultant", "q", "sort")
+# What the board's orders and its cards' due dates are called.
+SORT_NAMES = {
+    "stage": _l("Longest in this stage"),
+    "due": _l("Next due date"),
+    "name": _l("Cluster name"),
+}
+DUE_NAMES = {"report": _l("Report due"), "label": _l("Label ends"), "renewal": _l("Renew by")}
 # The events the assignment page takes (whichever the state allows).
 ASSIGNING = [t.event for t in TRANSITIONS if t.page == "applications.assign"]
 
@@ -81,11 +89,17 @@ def board() -> str:
         consultant_id=query_int("consultant"),
         search=args.get("q") or None,
     )
+    sorts = {s.value for s in portfolio.BoardSort}
+    sort = portfolio.BoardSort(args["sort"] if args.get("sort") in sorts else "stage")
     params = {state: f"{state.value}_page" for state in portfolio.OPEN_STATES}
     pages = {state: query_int(param) or 1 for state, param in params.items()}
     counts = portfolio.state_counts(user, filters, portfolio.OPEN_STATES)
     size = current_app.config["CERTTRACK_BOARD_PAGE_SIZE"]
-    cards = portfolio.board_page(user, filters, pages, size)
+    day, policy = local_today(), load_policy()
+    cards = {
+        state: [portfolio.card(app, day, policy) for app in apps]
+        for state, apps in portfolio.board_page(user, filters, pages, size, sort).items()
+    }
     kept: dict[str, str | int] = {name: args[name] for name in BOARD_FILTERS if args.get(name)}
     kept.update({params[state]: n for state, n in pages.items() if n > 1})
     return render_template(
@@ -97,6 +111,10 @@ def board() -> str:
         choices=portfolio.filter_choices(user),
         consultants=[c for c, _load in portfolio.consultants_with_workload()],
         filters=filters,
+        sort=sort,
+        sorts=list(portfolio.BoardSort),
+        sort_names=SORT_NAMES,
+        due_names=DUE_NAMES,
         levels=list(Level),
         awaiting_consultant=TRANSITIONS_BY_EVENT["assign_consultant"].sources,
     )
@@ -164,7 +182,7 @@ def _page(
         history=history,
         conversation=latest,
         conversation_preview=CONVERSATION_PREVIEW,
-        actions=allowed_transitions(application, user),
+        actions=offered_steps(application, user, today=day, policy=policy),
         next_step=path.next_step(application, day, policy),
         areas_form=areas_form,
         visit_form=visit_form,
@@ -178,15 +196,30 @@ def _page(
 
 @bp.post("/applications/<int:application_id>/events/<event>")
 @login_required
-def fire(application_id: int, event: str) -> Response:
+def fire(application_id: int, event: str) -> Response | tuple[str, int]:
     """Every workflow button posts here; the engine decides, refusals come back as a
-    message on the page the user came from."""
+    message on the page the user came from. A step the definition wants confirmed
+    (`confirm`) posted without the confirmation shows the confirmation instead."""
     user = actor()
     application = access.get_application(user, application_id)
     transition = TRANSITIONS_BY_EVENT.get(event)
     if transition is None:
         abort(404)
     form = request.form
+    if transition.confirm and not confirmation.given(form):
+        refused = permissions.refusal(user, application, event)
+        if refused:
+            raise refused
+        page = url_for("applications.detail", application_id=application.id)
+        return confirmation.ask(
+            label=vocabulary.name(event),
+            consequence=transition.confirm,
+            action=url_for("applications.fire", application_id=application.id, event=event),
+            back=page,
+            style=transition.style,
+            hidden={"version": form.get("version") or application.version},
+            reason=form.get("reason", "") if transition.takes_reason else None,
+        )
     params: dict[str, Any] = {p.name: form.get(p.name, "") for p in transition.params}
     if form.get("comment", "").strip():
         params["comment"] = form["comment"]

@@ -13,6 +13,7 @@ from certtrack.models import (
     Application,
     AuditEntry,
     Cluster,
+    IndicatorValue,
     Label,
     Level,
     ProgressNote,
@@ -33,7 +34,7 @@ from certtrack.web import (
     save_form,
 )
 from certtrack.workflow import permissions
-from certtrack.workflow.engine import allowed_transitions
+from certtrack.workflow.engine import offered_steps
 from certtrack.workflow.policy import load_policy
 from certtrack.workflow.types import Thing
 
@@ -98,6 +99,8 @@ def detail(cluster_id: int) -> str:
                 joinedload(Application.consultant),
                 joinedload(Application.label),
                 selectinload(Application.improvement_areas),
+                # The offered steps' guards read them (the report's completeness).
+                selectinload(Application.indicator_values).joinedload(IndicatorValue.indicator),
                 joinedload(Application.report)
                 .selectinload(Report.recommendations)
                 .selectinload(Recommendation.notes)
@@ -129,7 +132,7 @@ def detail(cluster_id: int) -> str:
         cluster=cluster,
         applications=visible,
         current=current,
-        actions=allowed_transitions(current, user) if current else [],
+        actions=offered_steps(current, user, today=day, policy=policy) if current else [],
         next_step=path.next_step(current, day, policy),
         timeline=path.timeline(cluster, day, policy),
         held=held,

@@ -1,4 +1,5 @@
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -11,6 +12,12 @@ from certtrack.workflow.policy import load_policy
 
 bp = Blueprint("dashboard", __name__)
 WINDOWS = (30, 90, 180)
+OUTCOME_NAMES = {
+    portfolio.Outcome.PENDING: _l("Pending decision"),
+    portfolio.Outcome.LABEL_ISSUED: _l("Label issued"),
+    portfolio.Outcome.REJECTED: _l("Rejected"),
+    portfolio.Outcome.WITHDRAWN: _l("Withdrawn"),
+}
 
 
 @bp.get("/dashboard")
@@ -22,10 +29,14 @@ def home() -> str | Response:
     if user.role == Role.CONSULTANT:
         page = paginate(portfolio.assigned_query(user))
         reviews = portfolio.with_due_dates(page.items, load_policy())
+        delivered = paginate(portfolio.delivered_query(user), param="delivered_page")
         return render_template(
             "dashboard/consultant.html",
             page=page,
             reviews=reviews,
+            delivered=delivered,
+            outcomes=[(app, portfolio.review_outcome(app)) for app in delivered.items],
+            outcome_names=OUTCOME_NAMES,
             progress=requirements.progress_of([app for app, _due in reviews]),
             today=local_today(),
         )

@@ -240,6 +240,7 @@ class _Seeder:
         for i in indexes:
             self._cluster(i, rows)
         rows[Label].sort(key=lambda r: -r["id"])  # a label's successor goes in first
+        _enter_states(rows)
         for model in (Cluster, User, *TABLES[3:], AuditEntry):  # referenced rows first
             self._insert(model, rows[model])
 
@@ -594,3 +595,14 @@ class _Cluster:
                 "data": data or {},
             }
         )
+
+
+def _enter_states(rows: dict[type, list[dict[str, Any]]]) -> None:
+    """Each application entered its state with its latest history row into it."""
+    entered: dict[tuple[int, State], datetime] = {}
+    for row in rows[AuditEntry]:
+        if row["from_state"] != row["to_state"]:
+            key = (row["application_id"], row["to_state"])
+            entered[key] = max(entered.get(key, row["at"]), row["at"])
+    for row in rows[Application]:
+        row["state_entered_at"] = entered.get((row["id"], row["state"]), row["created_at"])

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from certtrack import confirmation
 from certtrack.applications.views import detail_page
 from certtrack.documents.responses import file_response
 from certtrack.documents.section import parse_link
@@ -17,6 +18,7 @@ from certtrack.safe_redirect import back
 from certtrack.services import access, documents
 from certtrack.upload_routes import takes_uploads
 from certtrack.web import actor
+from certtrack.workflow import permissions
 from certtrack.workflow.errors import InvalidParams, WorkflowError
 
 bp = Blueprint("documents", __name__)
@@ -81,11 +83,22 @@ def replace(document_id: int) -> ResponseReturnValue:
 
 @bp.post("/documents/<int:document_id>/delete")
 @login_required
-def delete(document_id: int) -> Response:
-    """Deleted from the list (the history keeps its name)."""
+def delete(document_id: int) -> Response | tuple[str, int]:
+    """Deleted from the list (the history keeps its name), once confirmed: posted
+    without the confirmation, the confirmation is shown and nothing changes."""
     user = actor()
     document = access.get_document(user, document_id)
     title, application_id = document.title, document.application_id
+    if not confirmation.given(request.form):
+        refused = permissions.document_refusal(user, document)
+        if refused:
+            raise refused
+        return confirmation.ask(
+            label=_("Delete %(title)s", title=title),
+            consequence=documents.DELETE_CONSEQUENCE,
+            action=url_for("documents.delete", document_id=document.id),
+            back=_section(application_id),
+        )
     documents.delete(document, user)
     flash(_("%(title)s is deleted.", title=title), "success")
     return redirect(back(_section(application_id)))

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.models.base import Base, str_enum, utcnow
@@ -20,6 +21,11 @@ if TYPE_CHECKING:
 
 _CLOSED = ", ".join(f"'{s.value}'" for s in sorted(CLOSED_STATES))
 _OPEN_ONLY = text(f"state NOT IN ({_CLOSED})")
+
+
+def _created_at(context: DefaultExecutionContext) -> datetime:
+    """A new application entered its first state when it was created."""
+    return context.get_current_parameters().get("created_at") or utcnow()
 
 
 class Application(Base):
@@ -52,6 +58,9 @@ class Application(Base):
     visit_ends_on: Mapped[date | None]
     fee_eur: Mapped[Decimal | None] = mapped_column(Numeric(9, 2))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When it entered its current state (the board's "days in this stage"): the engine
+    # and the daily pass set it on every change of state; a new one entered at creation.
+    state_entered_at: Mapped[datetime] = mapped_column(default=_created_at, index=True)
     # Bytes its stored documents take (all versions, not the deleted ones): the quota is
     # checked with one conditional UPDATE of it, so racing uploads cannot both pass.
     documents_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from certtrack import formats, vocabulary
+from certtrack.extensions import db
 from certtrack.models import Application, Label, State, User
 from certtrack.services import portfolio
 from certtrack.workflow.policy import Policy
@@ -49,9 +50,10 @@ class Summary:
 
 
 def for_coordinator(user: User, today: date, policy: Policy) -> Summary:
-    columns = portfolio.board(user, portfolio.BoardFilters())
+    """What needs the coordinator's attention, each part selected in SQL."""
+    unassigned = portfolio.board_query(user, portfolio.BoardFilters(), State.SUBMITTED)
     return Summary(
         expiring=portfolio.expiring_labels(user, today, EXPIRING_DAYS),
-        stalled=portfolio.stalled_reviews(user, today, policy, columns[State.CONSULTANT_REVIEW]),
-        unassigned=columns[State.SUBMITTED],
+        stalled=portfolio.stalled_reviews(user, today, policy),
+        unassigned=list(db.session.scalars(unassigned).unique()),
     )

@@ -14,6 +14,7 @@ from typing import IO, Any, BinaryIO, cast
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm import selectinload
 
@@ -46,6 +47,12 @@ from certtrack.workflow.errors import (
 )
 
 MAX_TITLE = 200
+# What deleting a document does, stated where the person confirms it (the page asks
+# first; the API deletes when called).
+DELETE_CONSEQUENCE = _l(
+    "The document and its earlier versions are removed for everyone; the history keeps "
+    "its name. This cannot be undone."
+)
 MAX_FILE_NAME = 255
 # History events (named in certtrack.vocabulary).
 UPLOADED, REPLACED, DELETED, DOWNLOADED = (

@@ -5,10 +5,13 @@ whatever the size of the portfolio."""
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from certtrack.clock import local_date
 from certtrack.extensions import db
 from certtrack.models import (
     CLOSED_STATES,
@@ -26,19 +29,29 @@ from certtrack.models import (
 )
 from certtrack.services.access import application_filter, cluster_filter
 from certtrack.workflow.dates import grace_cutoff, grace_end
-from certtrack.workflow.deadlines import report_due, report_due_before, report_overdue
+from certtrack.workflow.deadlines import report_due, report_due_before
 from certtrack.workflow.policy import Policy
 
-# Board columns: what waits for the agency first, drafts (still with the cluster) last.
+# Board columns in the order of the path: drafts (still with the cluster) first.
 OPEN_STATES = [
+    State.DRAFT,
     State.SUBMITTED,
     State.CONSULTANT_REVIEW,
     State.LABEL_ISSUED,
     State.FOLLOW_UP,
     State.RENEWAL_DUE,
     State.LAPSED,
-    State.DRAFT,
 ]
+# The columns whose next date is the label's end (lapsed: the end of its grace).
+LABELLED_STATES = frozenset({State.LABEL_ISSUED, State.FOLLOW_UP, State.RENEWAL_DUE})
+
+
+class BoardSort(StrEnum):
+    """The orders of the board's cards inside each column."""
+
+    STAGE = "stage"  # the longest in its stage first
+    DUE = "due"  # the next due date first (cards without one last)
+    NAME = "name"  # by cluster name
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,18 @@ class BoardFilters:
     sector: str | None = None
     consultant_id: int | None = None
     search: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """A board card: the application, how long it is in its stage, its next due date
+    (what falls due: `due_kind`) and whether that day has passed."""
+
+    application: Application
+    days_in_stage: int
+    due: date | None
+    due_kind: str | None
+    overdue: bool
 
 
 def _filtered(user: User, filters: BoardFilters) -> Select[Application]:
@@ -68,38 +93,49 @@ def _filtered(user: User, filters: BoardFilters) -> Select[Application]:
     return query
 
 
-def board(user: User, filters: BoardFilters) -> dict[State, list[Application]]:
-    """Open applications grouped by state; inside a column the longest waiting first, so
-    submitted (unassigned) applications head the board."""
-    query = (
-        _filtered(user, filters)
-        .where(Application.state.in_(OPEN_STATES))
-        .options(
-            contains_eager(Application.cluster),
-            joinedload(Application.consultant),
-            selectinload(Application.report),
+def _board_order(sort: BoardSort) -> list[ColumnElement[Any]]:
+    """The ORDER BY of a column (needs Cluster, Report and Label joined). The next due
+    date is the report's for a review without a delivered report (in the order of the
+    assignment, as report_due counts from it), else the label's end (for a lapsed label
+    its grace ends in the same order)."""
+    if sort == BoardSort.NAME:
+        keys: list[ColumnElement[Any]] = [func.lower(Cluster.name), Cluster.name.expression]
+    elif sort == BoardSort.DUE:
+        report_pending = and_(
+            Application.state == State.CONSULTANT_REVIEW, Report.delivered_at.is_(None)
         )
-        .order_by(Application.created_at, Application.id)
+        keys = [
+            case((report_pending, Application.assigned_at)).nulls_last(),
+            case((Application.state != State.CONSULTANT_REVIEW, Label.valid_until)).nulls_last(),
+        ]
+    else:
+        keys = [Application.state_entered_at.expression]
+    return [*keys, Application.id.expression]
+
+
+def _with_due_columns(query: Select[Application]) -> Select[Application]:
+    return query.outerjoin(Application.report).outerjoin(
+        Label, Label.application_id == Application.id
     )
-    columns: dict[State, list[Application]] = {state: [] for state in OPEN_STATES}
-    for application in db.session.scalars(query):
-        columns[application.state].append(application)
-    return columns
 
 
 def board_page(
-    user: User, filters: BoardFilters, pages: Mapping[State, int], size: int
+    user: User,
+    filters: BoardFilters,
+    pages: Mapping[State, int],
+    size: int,
+    sort: BoardSort = BoardSort.STAGE,
 ) -> dict[State, list[Application]]:
-    """Each open column's page `pages[state]` (from 1) of `size` cards, in the board's
-    order: one statement for all columns (a row number per column), so the board stays
-    the same size however many applications a column holds."""
+    """Each open column's page `pages[state]` (from 1) of `size` cards, in the order
+    `sort`: one statement for all columns (a row number per column, ordered in SQL), so
+    the board stays the same size however many applications a column holds."""
     rank = (
         func.row_number()
-        .over(partition_by=Application.state, order_by=(Application.created_at, Application.id))
+        .over(partition_by=Application.state, order_by=_board_order(sort))
         .label("rank")
     )
     ranked = (
-        _filtered(user, filters)
+        _with_due_columns(_filtered(user, filters))
         .where(Application.state.in_(OPEN_STATES))
         .with_only_columns(Application.id, Application.state, rank)
         .subquery()
@@ -118,9 +154,10 @@ def board_page(
         .options(
             joinedload(Application.cluster),
             joinedload(Application.consultant),
+            joinedload(Application.label),
             selectinload(Application.report),
         )
-        .order_by(Application.created_at, Application.id)
+        .order_by(ranked.c.rank)
     )
     columns: dict[State, list[Application]] = {state: [] for state in OPEN_STATES}
     for application in db.session.scalars(query):
@@ -128,13 +165,36 @@ def board_page(
     return columns
 
 
-def board_query(user: User, filters: BoardFilters, state: State) -> Select[Application]:
-    """One board column's applications in the board's order (the longest waiting first)."""
+def board_query(
+    user: User, filters: BoardFilters, state: State, sort: BoardSort = BoardSort.STAGE
+) -> Select[Application]:
+    """One board column's applications in the board's order `sort`."""
     return (
-        _filtered(user, filters)
+        _with_due_columns(_filtered(user, filters))
         .where(Application.state == state)
         .options(contains_eager(Application.cluster), joinedload(Application.consultant))
-        .order_by(Application.created_at, Application.id)
+        .order_by(*_board_order(sort))
+    )
+
+
+def card(application: Application, today: date, policy: Policy) -> Card:
+    """What the board shows of an application besides its name (its report and label
+    loaded, as board_page does)."""
+    state = application.state
+    due, kind = None, None
+    if state == State.CONSULTANT_REVIEW and not application.report_delivered:
+        due, kind = report_due(application, policy), "report"
+    elif application.label is not None and state in LABELLED_STATES:
+        due, kind = application.label.valid_until, "label"
+    elif application.label is not None and state == State.LAPSED:
+        due, kind = grace_end(application.label.valid_until, policy.grace_months), "renewal"
+    entered = local_date(application.state_entered_at)
+    return Card(
+        application=application,
+        days_in_stage=max((today - entered).days, 0),
+        due=due,
+        due_kind=kind if due else None,
+        overdue=due is not None and due < today,
     )
 
 
@@ -321,20 +381,59 @@ def with_grace_end(labels: Iterable[Label], policy: Policy) -> list[tuple[Label,
 
 
 def assigned_query(consultant: User) -> Select[Application]:
-    """The consultant's reviews under way, most urgent first: the report is due a fixed
-    number of days after the assignment, so the earliest assigned is due first."""
+    """The consultant's reviews under way whose report is not delivered yet, most urgent
+    first: the report is due a fixed number of days after the assignment, so the
+    earliest assigned is due first."""
     return (
         select(Application)
+        .outerjoin(Application.report)
         .where(
             Application.consultant_id == consultant.id,
             Application.state == State.CONSULTANT_REVIEW,
+            Report.delivered_at.is_(None),
         )
         .options(
             joinedload(Application.cluster).joinedload(Cluster.agency),
-            joinedload(Application.report),
+            contains_eager(Application.report),
         )
         .order_by(Application.assigned_at, Application.id)
     )
+
+
+def delivered_query(consultant: User) -> Select[Application]:
+    """The applications whose report the consultant delivered, the latest first, with
+    what became of them (review_outcome)."""
+    return (
+        select(Application)
+        .join(Application.report)
+        .where(Application.consultant_id == consultant.id, Report.delivered_at.is_not(None))
+        .options(
+            joinedload(Application.cluster).joinedload(Cluster.agency),
+            contains_eager(Application.report),
+            joinedload(Application.label),
+        )
+        .order_by(Report.delivered_at.desc(), Application.id.desc())
+    )
+
+
+class Outcome(StrEnum):
+    """What became of a delivered review."""
+
+    PENDING = "pending"  # the agency has yet to decide on the label
+    LABEL_ISSUED = "label_issued"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+def review_outcome(application: Application) -> Outcome:
+    """The outcome of a review whose report was delivered."""
+    if application.label is not None:
+        return Outcome.LABEL_ISSUED
+    if application.state == State.REJECTED:
+        return Outcome.REJECTED
+    if application.state == State.WITHDRAWN:
+        return Outcome.WITHDRAWN
+    return Outcome.PENDING
 
 
 def with_due_dates(
@@ -390,14 +489,10 @@ def review_counts(user: User, today: date, policy: Policy) -> tuple[int, int]:
     return int(decide), int(stalled)
 
 
-def stalled_reviews(
-    user: User, today: date, policy: Policy, in_review: list[Application] | None = None
-) -> list[Application]:
-    """Reviews still without a delivered report `review_due_days` after the assignment.
-    `in_review` saves the query when the caller already holds the board's column."""
-    if in_review is None:
-        in_review = board(user, BoardFilters())[State.CONSULTANT_REVIEW]
-    return [app for app in in_review if report_overdue(app, today, policy)]
+def stalled_reviews(user: User, today: date, policy: Policy) -> list[Application]:
+    """Reviews still without a delivered report `review_due_days` after the assignment,
+    selected in SQL (stalled_query)."""
+    return list(db.session.scalars(stalled_query(user, today, policy)).unique())
 
 
 def agencies() -> list[Agency]:

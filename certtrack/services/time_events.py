@@ -99,7 +99,9 @@ def _move(
     """Move the applications matching `due` to `target` (bumping their version, as every
     step does) and write their history rows; the ids of those rows."""
     moving = (
-        update(APPLICATION).where(due).values(state=target.value, version=APPLICATION.c.version + 1)
+        update(APPLICATION)
+        .where(due)
+        .values(state=target.value, version=APPLICATION.c.version + 1, state_entered_at=now)
     )
     values = _history(event, source, target, now)
     if db.session.get_bind().dialect.name == "postgresql":

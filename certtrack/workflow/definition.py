@@ -117,6 +117,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         audience=("managers",),
         notice_subject=_l("%(cluster)s holds the %(level)s label"),
         notice_page="report",  # the managers read their individual report
+        confirm=_l(
+            "The cluster will be told that it holds the label, and the label enters the "
+            "public register. This cannot be undone."
+        ),
     ),
     _t(
         "reject",
@@ -129,6 +133,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         audience=("managers",),
         notice_subject=_l("The %(level)s application of %(cluster)s was not accepted"),
         style="danger",
+        confirm=_l(
+            "The cluster will be told that the label is refused, with your reason. "
+            "This cannot be undone."
+        ),
     ),
     _t(
         "withdraw",
@@ -138,6 +146,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         _l("Stop this application."),
         display_name=_l("Withdraw"),
         style="outline-secondary",
+        confirm=_l(
+            "The application stops for good; to go on, the cluster starts a new one. "
+            "This cannot be undone."
+        ),
     ),
     _t(
         "start_follow_up",

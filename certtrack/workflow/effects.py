@@ -32,7 +32,9 @@ def create_application(
     comment: str | None = None,
 ) -> Application:
     """A new application in draft, with the audit row of its creation."""
-    application = Application(cluster_id=cluster_id, level=level, state=State.DRAFT)
+    application = Application(
+        cluster_id=cluster_id, level=level, state=State.DRAFT, state_entered_at=now
+    )
     application.previous = previous
     db.session.add(application)
     db.session.flush()

@@ -1,5 +1,6 @@
 """The one engine that applies a workflow event to an application."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -13,11 +14,11 @@ from certtrack.models import Application, AuditEntry, User
 from certtrack.models.base import MAX_INTEGER, utcnow
 from certtrack.parsing import whole_number
 from certtrack.text import text_problem
-from certtrack.workflow import permissions
+from certtrack.workflow import guards, permissions
 from certtrack.workflow.definition import COMMENT, TRANSITIONS, TRANSITIONS_BY_EVENT
 from certtrack.workflow.errors import Conflict, GuardFailed, InvalidParams
 from certtrack.workflow.policy import Policy, load_policy
-from certtrack.workflow.types import Context, Param, Transition
+from certtrack.workflow.types import Context, Guard, Param, Refusal, Transition
 
 MAX_TEXT = 4000
 
@@ -55,13 +56,14 @@ def apply(
         policy=policy or load_policy(),
         params=parse_params(transition, params),
     )
-    for guard in transition.guards:
-        refused = guard(ctx)
-        if refused:
-            raise GuardFailed(refused.message, refused.fields)
+    refused, _guard = first_refusal(transition, ctx)
+    if refused:
+        raise GuardFailed(refused.message, refused.fields)
 
     from_state = application.state
     application.state = transition.target_from(from_state)
+    if application.state != from_state:
+        application.state_entered_at = ctx.now
     # Every step bumps the version, even one that keeps the state: a concurrent writer fails.
     bump_version(application)
     for effect in transition.effects:
@@ -98,6 +100,50 @@ def allowed_transitions(application: Application, actor: User | None) -> list[Tr
     """The steps the actor may attempt now (state and role allow them; guards may still
     refuse)."""
     return [t for t in TRANSITIONS if permissions.allows(actor, application, t.event)]
+
+
+def first_refusal(
+    transition: Transition, ctx: Context, *, without_input: bool = False
+) -> tuple[Refusal | None, Guard | None]:
+    """The first of the step's guards that refuses, with its refusal; `without_input`
+    skips the guards that judge the step's parameters (for a page not yet filled in)."""
+    for guard in transition.guards:
+        if without_input and guard in guards.JUDGE_INPUT:
+            continue
+        refused = guard(ctx)
+        if refused:
+            return refused, guard
+    return None, None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A step as a page offers it: `refusal` says why it cannot be taken yet (the
+    button is shown disabled with it), None when the guards let it pass."""
+
+    transition: Transition
+    refusal: Refusal | None = None
+
+
+def offered_steps(
+    application: Application,
+    actor: User | None,
+    *,
+    today: date,
+    now: datetime | None = None,
+    policy: Policy | None = None,
+) -> list[Offer]:
+    """The steps to offer the actor: those the state and role allow (allowed_transitions),
+    each with the refusal of its guards as they stand; a step refused for good
+    (guards.REFUSE_FOR_GOOD) is left out."""
+    policy = policy or load_policy()
+    offers = []
+    for transition in allowed_transitions(application, actor):
+        ctx = Context(application, actor, today, now or utcnow(), policy, {})
+        refused, guard = first_refusal(transition, ctx, without_input=True)
+        if guard not in guards.REFUSE_FOR_GOOD:
+            offers.append(Offer(transition, refused))
+    return offers
 
 
 def parse_params(transition: Transition, raw: dict[str, Any]) -> dict[str, Any]:

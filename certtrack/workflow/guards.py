@@ -242,3 +242,11 @@ def next_level_reachable(ctx: Context) -> Refusal | None:
         return Refusal(_("Gold is the highest label; renew it instead."))
     problem = prerequisite_problem(app.cluster.labels, target, ctx.today, ctx.policy)
     return Refusal(problem) if problem else None
+
+
+# Guards that judge the step's input (the consultant chosen): a page cannot ask them
+# before the input is given, the engine does when the step is taken.
+JUDGE_INPUT = frozenset({consultant_impartial, consultant_changes})
+# Guards whose refusal stays for good (the report went out, Gold is the top): a step
+# they refuse is not offered at all; the others' refusals may pass later.
+REFUSE_FOR_GOOD = frozenset({report_not_delivered, next_level_reachable})

@@ -86,6 +86,9 @@ class Transition:
     # Its button: a Bootstrap colour, or the page that takes the step's input.
     style: str = "primary"
     page: str | None = None
+    # A destructive or final step: the consequence the person confirms before the page
+    # takes it (a lazy translation); None for the others. The API confirms by calling.
+    confirm: Any = None
 
     def target_from(self, state: State) -> State:
         return self.target or state

@@ -29,6 +29,14 @@ def sign_in(page: Page, server: str, email: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+def confirm_step(page: Page, step: str) -> None:
+    """A final step: its button opens the consequence, the keyboard confirms it."""
+    page.locator("summary", has_text=step).click()
+    expect(page.get_by_text("This cannot be undone.").first).to_be_visible()
+    page.get_by_role("button", name=f"Confirm: {step}").focus()
+    page.keyboard.press("Enter")
+
+
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
 
@@ -50,13 +58,12 @@ def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
     page.get_by_role("button", name="Assign").click()
     expect(page.get_by_role("status").filter(has_text="The review is assigned.")).to_be_visible()
     application_url = page.url
-    # Too early to issue the label: the refusal says why.
-    page.get_by_role("button", name="Issue the label").click()
-    expect(
-        page.get_by_role("alert").filter(
-            has_text="The consultant has not delivered the report yet."
-        )
-    ).to_be_visible()
+    # Too early to issue the label: the step waits, disabled, and says why.
+    expect(page.get_by_role("button", name="Issue the label")).to_be_disabled()
+    expect(page.get_by_role("button", name="Issue the label")).to_have_attribute(
+        "aria-describedby", "why-issue_label"
+    )
+    expect(page.get_by_text("The consultant has not delivered the report yet.")).to_be_visible()
     sign_out(page)
 
     # The consultant records the benchmarking and delivers the report.
@@ -87,7 +94,7 @@ def test_bronze_path_through_the_pages(page: Page, server: str) -> None:
     # The coordinator issues the label.
     sign_in(page, server, "coordinator@informest.example")
     page.goto(application_url)
-    page.get_by_role("button", name="Issue the label").click()
+    confirm_step(page, "Issue the label")
     expect(page.locator("[data-state='label_issued']").first).to_be_visible()
     expect(page.get_by_role("link", name=re.compile(r"B-IT-20\d\d-\d{5}"))).to_be_visible()
     sign_out(page)

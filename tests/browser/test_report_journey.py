@@ -15,7 +15,7 @@ from certtrack.demo.story import Story
 from certtrack.extensions import db
 from certtrack.models import Cluster, User
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_bronze_path import sign_in, sign_out, today_in_rome
+from tests.browser.test_bronze_path import confirm_step, sign_in, sign_out, today_in_rome
 from tests.conftest import missing_program
 
 CLUSTER = "Parco Agroalimentare di San Daniele"
@@ -99,7 +99,7 @@ def test_typed_indicators_to_the_managers_report_and_pdf(
     # The coordinator issues the label.
     sign_in(page, server, "coordinator@informest.example")
     page.goto(f"{server}/applications/{application_id}")
-    page.get_by_role("button", name="Issue the label").click()
+    confirm_step(page, "Issue the label")
     expect(page.locator("[data-state='label_issued']").first).to_be_visible()
     sign_out(page)
 

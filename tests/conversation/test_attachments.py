@@ -130,7 +130,7 @@ def test_an_internal_notes_file_is_invisible_and_undownloadable_for_a_manager(ap
         page = client.get(path).get_data(as_text=True)
         assert "secret-budget.pdf" not in page and f"/documents/{doc_id}/" not in page
     assert client.get(f"/documents/{doc_id}/download").status_code == 404
-    assert client.post(f"/documents/{doc_id}/delete").status_code == 404
+    assert client.post(f"/documents/{doc_id}/delete", data={"confirmed": "yes"}).status_code == 404
     token = token_for(client, journey.cast.manager.email, PASSWORD)
     listed = client.get(
         f"/api/v1/applications/{app_id}/messages", headers={"Authorization": f"Bearer {token}"}

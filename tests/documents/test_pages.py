@@ -17,6 +17,9 @@ from certtrack.models import AuditEntry
 from tests.builders import PASSWORD
 from tests.documents.conftest import ELF, LIMIT, PDF, blobs, document_rows, usage
 
+# What the confirmation's final button sends with a delete.
+CONFIRMED = {"confirmed": "yes"}
+
 
 def signed_in(app, email):  # type: ignore[no-untyped-def]
     client = app.test_client()
@@ -156,7 +159,7 @@ def test_replace_keeps_earlier_version_and_delete_keeps_the_history(app, scene, 
     current = document_rows(app)[1]
     assert current.replaces_id == first.id and current.title == "Plan"
     assert len(blobs(app)) == 2
-    response = manager.post(f"/documents/{current.id}/delete")
+    response = manager.post(f"/documents/{current.id}/delete", data=CONFIRMED)
     assert response.status_code == 302
     assert blobs(app) == set()
     assert all(r.deleted_at is not None for r in document_rows(app))
@@ -213,8 +216,31 @@ def test_other_roles_and_states(app, scene):
     assert post_files(outsider, scene.application.id, (PDF, "x.pdf")).status_code == 403
     consultant = signed_in(app, cast.consultant.email)
     assert consultant.get(f"/documents/{row.id}/download", buffered=True).status_code == 200
-    assert consultant.post(f"/documents/{row.id}/delete").status_code == 403
+    assert consultant.post(f"/documents/{row.id}/delete", data=CONFIRMED).status_code == 403
     assert post_files(consultant, scene.application.id, (PDF, "notes.pdf")).status_code == 302
     coordinator = signed_in(app, cast.coordinator.email)
-    assert coordinator.post(f"/documents/{row.id}/delete").status_code == 302
+    assert coordinator.post(f"/documents/{row.id}/delete", data=CONFIRMED).status_code == 302
     assert len(blobs(app)) == 1
+
+
+def test_delete_without_confirmation_shows_it_and_keeps_the_document(app, scene, manager):
+    """Deleting cannot be undone: the page's Delete opens the consequence and a final
+    button; a post without the confirmation gets the confirmation (422), the document,
+    its bytes and the quota stay."""
+    post_files(manager, scene.application.id, (PDF, "plan.pdf"))
+    [row] = document_rows(app)
+    page = manager.get(f"/applications/{scene.application.id}").get_data(as_text=True)
+    confirm = re.search(rf'<details[^>]*data-confirm="delete-{row.id}".*?</details>', page, re.S)
+    assert confirm and "This cannot be undone." in confirm.group(0)
+    assert 'name="confirmed" value="yes"' in confirm.group(0)
+    response = manager.post(f"/documents/{row.id}/delete")
+    assert response.status_code == 422
+    asked = response.get_data(as_text=True)
+    assert "nothing was changed" in asked and "This cannot be undone." in asked
+    assert f'action="/documents/{row.id}/delete"' in asked
+    [kept] = document_rows(app)
+    assert kept.deleted_at is None
+    assert blobs(app) == {kept.storage_key}
+    assert usage(app, scene.application.id) == kept.size
+    assert manager.post(f"/documents/{row.id}/delete", data=CONFIRMED).status_code == 302
+    assert document_rows(app)[0].deleted_at is not None

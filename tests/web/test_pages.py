@@ -35,11 +35,11 @@ def test_coordinator_dashboard_lists_the_work(demo, client):
     assert "Moravian Engineering Cluster" not in page  # another agency
 
 
-def test_board_groups_by_state_unassigned_first_and_filters(demo, client):
+def test_board_groups_by_state_in_path_order_and_filters(demo, client):
     sign_in(client, "coordinator@informest.example")
     page = text(client.get("/board"))
     columns = [part.split('"')[0] for part in page.split('id="col-')[1:]]
-    assert columns[0] == "submitted" and columns[-1] == "draft"
+    assert columns[:2] == ["draft", "submitted"] and columns[-1] == "lapsed"
     assert 'data-count="submitted">1<' in page and "unassigned" in page
     page = text(client.get("/board?q=polo"))
     assert "Polo Tecnologico di Pordenone" in page and "ASDI Sedia" not in page

@@ -82,6 +82,8 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("GET", "applications.detail", f"/applications/{app}", only(200, *SEES_AREA)),
         # Not possible in AREA's state: those who see it are told why; others refused.
         Case("POST", "applications.fire", f"/applications/{app}/events/submit", only(302, *SEES_AREA)),
+        # A final step posted without its confirmation: the confirmation, nothing changed.
+        Case("POST", "applications.fire", f"/applications/{sedia}/events/withdraw", only(422, "admin", "coord"), {"version": ""}),
         Case("GET", "applications.assign", f"/applications/{sedia}/assign", only(200, "admin", "coord")),
         Case("POST", "applications.assign", f"/applications/{sedia}/assign", only(422, "admin", "coord")),
         Case("GET", "applications.report_pdf", f"/applications/{app}/report.pdf", only(200, *SEES_AREA)),
@@ -107,7 +109,8 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("POST", "documents.upload", f"/applications/{app}/documents", only(422, *SEES_AREA)),
         Case("GET", "documents.download", f"/documents/{ids['area_doc']}/download", only(200, *SEES_AREA)),
         Case("POST", "documents.replace", f"/documents/{ids['area_doc']}/replace", only(422, "admin", "coord", "manager")),
-        Case("POST", "documents.delete", f"/documents/{ids['area_doc']}/delete", only(302, "admin", "coord", "manager")),
+        Case("POST", "documents.delete", f"/documents/{ids['area_doc']}/delete", only(422, "admin", "coord", "manager")),
+        Case("POST", "documents.delete", f"/documents/{ids['area_doc']}/delete", only(302, "admin", "coord", "manager"), {"confirmed": "yes"}),
         Case("GET", "notifications.index", "/notifications", only(200, *SIGNED_IN)),
         Case("GET", "notifications.settings", "/notifications/settings", only(200, *SIGNED_IN)),
         Case("POST", "notifications.settings", "/notifications/settings", only(302, *SIGNED_IN), {"wants_digest": "y"}),
