@@ -83,7 +83,9 @@ def board() -> str:
     )
     params = {state: f"{state.value}_page" for state in portfolio.OPEN_STATES}
     pages = {state: query_int(param) or 1 for state, param in params.items()}
-    counts = portfolio.state_counts(user, filters, portfolio.OPEN_STATES)
+    closed = portfolio.closed_states()
+    # One count for the open columns and the closed tally.
+    counts = portfolio.state_counts(user, filters, [*portfolio.OPEN_STATES, *closed])
     size = current_app.config["CERTTRACK_BOARD_PAGE_SIZE"]
     cards = portfolio.board_page(user, filters, pages, size)
     kept: dict[str, str | int] = {name: args[name] for name in BOARD_FILTERS if args.get(name)}
@@ -93,9 +95,9 @@ def board() -> str:
         columns={state: Page(cards[state], counts[state], pages[state], size) for state in cards},
         params=params,
         kept=kept,
-        closed=portfolio.closed_counts(user, filters),
+        closed={state: counts[state] for state in closed},
         choices=portfolio.filter_choices(user),
-        consultants=[c for c, _load in portfolio.consultants_with_workload()],
+        consultants=portfolio.consultants_by_workload(),
         filters=filters,
         levels=list(Level),
         awaiting_consultant=TRANSITIONS_BY_EVENT["assign_consultant"].sources,
