@@ -45,6 +45,7 @@ from certtrack.web import (
     actor,
     apply_errors,
     form_status,
+    paginate,
     query_int,
     roles_required,
     save_form,
@@ -62,6 +63,7 @@ bp = Blueprint("applications", __name__)
 # The application page stays bounded: the latest messages only, the rest on their page.
 CONVERSATION_PREVIEW = 3
 HISTORY_MESSAGES = 20
+HISTORY_PAGE = "history_page"  # the query argument of the history's pages
 BOARD_FILTERS = ("level", "region", "sector", "consultant", "q")
 # The events the assignment page takes (whichever the state allows).
 ASSIGNING = [t.event for t in TRANSITIONS if t.page == "applications.assign"]
@@ -114,7 +116,9 @@ def detail_page(application_id: int, **extra: Any) -> str:
     """The application's page (shown again with a refused document form: `extra` goes
     to the template)."""
     user = actor()
-    application = applications.with_everything(access.get_application(user, application_id).id)
+    application = applications.with_everything(
+        access.get_application(user, application_id).id, history=False
+    )
     areas_form = None
     if _names_areas(user, application):
         areas_form = improvement_areas_form(
@@ -149,11 +153,15 @@ def _page(
             visit_ends_on=application.visit_ends_on,
         )
     latest = conversation.latest(user, application, HISTORY_MESSAGES)
-    # Newest first: the steps and the latest messages (internal notes only for those
-    # who read them); the conversation has the rest.
+    steps = paginate(
+        applications.history_query(user, AuditEntry.application_id == application.id),
+        param=HISTORY_PAGE,
+    )
+    # Newest first: a page of the steps (internal notes' only for those who read them)
+    # and, on the first page, the latest messages; the conversation has the rest.
     items: list[AuditEntry | ConversationMessage] = [
-        *(e for e in reversed(application.history) if permissions.reads_history_entry(user, e)),
-        *reversed(latest.messages),
+        *steps.items,
+        *(reversed(latest.messages) if steps.page == 1 else ()),
     ]
     history = sorted(
         items,
@@ -164,6 +172,8 @@ def _page(
         "applications/detail.html",
         app=application,
         history=history,
+        steps=steps,
+        history_page=HISTORY_PAGE,
         conversation=latest,
         conversation_preview=CONVERSATION_PREVIEW,
         actions=allowed_transitions(application, user),
@@ -276,7 +286,7 @@ def improvement_areas(application_id: int) -> str | Response | tuple[str, int]:
         )
         if done:
             return done
-    return _page(applications.with_everything(application.id), form), 422
+    return _page(applications.with_everything(application.id, history=False), form), 422
 
 
 @bp.get("/applications/<int:application_id>/report.pdf")
@@ -313,4 +323,4 @@ def visit(application_id: int) -> str | Response | tuple[str, int]:
         )
         if done:
             return done
-    return _page(applications.with_everything(application.id), None, form), 422
+    return _page(applications.with_everything(application.id, history=False), None, form), 422
