@@ -5,7 +5,7 @@ whatever the size of the portfolio."""
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -56,7 +56,10 @@ def _filtered(user: User, filters: BoardFilters) -> Select[Application]:
     return _narrowed(query, filters)
 
 
-def _narrowed(query: Select[Any], filters: BoardFilters) -> Select[Any]:
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+
+
+def _narrowed(query: Q, filters: BoardFilters) -> Q:
     """`query` (on Application, joined to Cluster when a filter names the cluster) with
     the board's filters."""
     if filters.level:
@@ -129,7 +132,7 @@ def board_page(
     return cards
 
 
-def _column_ids(user: User, filters: BoardFilters, state: State) -> Select[tuple[int]]:
+def _column_ids(user: User, filters: BoardFilters, state: State) -> Select[int]:
     """The ids of one board column in the board's order."""
     query = select(Application.id)
     if _names_cluster(filters):
@@ -160,7 +163,7 @@ def state_counts(user: User, filters: BoardFilters, states: Iterable[State]) -> 
         query.where(application_filter(user), Application.state.in_(wanted)), filters
     ).group_by(Application.state)
     counts = dict.fromkeys(wanted, 0)
-    counts.update({state: count for state, count in db.session.execute(query)})
+    counts.update({state: int(count) for state, count in db.session.execute(query).tuples()})
     return counts
 
 
@@ -184,7 +187,7 @@ def filter_choices(user: User) -> dict[str, list[str]]:
     }
 
 
-def _by_workload() -> Select[tuple[User, int]]:
+def _by_workload() -> Select[User, int]:
     """Active consultants and how many reviews each has under way, lightest first."""
     open_reviews = (
         select(Application.consultant_id, func.count().label("reviews"))
