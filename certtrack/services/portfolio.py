@@ -163,7 +163,7 @@ def state_counts(user: User, filters: BoardFilters, states: Iterable[State]) -> 
         query.where(application_filter(user), Application.state.in_(wanted)), filters
     ).group_by(Application.state)
     counts = dict.fromkeys(wanted, 0)
-    counts.update({state: int(count) for state, count in db.session.execute(query).tuples()})
+    counts.update({state: int(count) for state, count in db.session.execute(query)})
     return counts
 
 
