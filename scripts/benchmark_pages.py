@@ -1,15 +1,16 @@
 """HTML sizes, render times and SQL statement counts of the busiest pages at scale.
 
     .venv/bin/python scripts/benchmark_pages.py [--clusters 10000] [--labels-per-cluster 10]
-        [--runs 20]
+        [--runs 20] [--slowest 3]
 
 Seeds an empty SQLite database (or DATABASE_URL; one seeded by an earlier run is
 measured again as it is) with `flask seed-scale`'s seeder: one
 agency with N clusters in every state of the workflow and their chains of labels. Then
 signs in as each role and requests each page `runs` times through the WSGI app. Prints
 the HTML size in KB, the median and the 95th percentile in milliseconds and the
-statements per request, and flags a page over the budget (150 KB, p95 150 ms). A figure
-to watch, not a test.
+statements per request, and flags a page over the budget (150 KB, p95 150 ms). With
+`--slowest N`, each page's N slowest statements follow (mean cursor time per request),
+the ones to look at with EXPLAIN. A figure to watch, not a test.
 """
 
 import argparse
@@ -29,7 +30,7 @@ from certtrack import create_app
 from certtrack.demo.data import PASSWORD
 from certtrack.demo.scale import NotEmpty, seed_scale
 from certtrack.extensions import db
-from certtrack.statements import recorded
+from certtrack.statements import timed
 
 BUDGET_KB, BUDGET_MS = 150, 150
 COORDINATOR = "coordinator1@scale.example"
@@ -58,10 +59,16 @@ PAGES = {
 }
 
 
-Row = tuple[str, str, float, float, float, int]  # role, page, KB, median, p95, statements
+# role, page, KB, median, p95, statements per request, [(ms per request, statement)]
+Row = tuple[str, str, float, float, float, int, list[tuple[float, str]]]
+
+
+def percentile_95(timings: list[float]) -> float:
+    return sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
 
 
 def measure(app, email: str, urls: list[str], runs: int) -> list[Row]:  # type: ignore[no-untyped-def]
+    """Each of `urls` requested `runs` times by `email` through the WSGI app."""
     client = app.test_client()
     assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
     with app.app_context():
@@ -69,16 +76,20 @@ def measure(app, email: str, urls: list[str], runs: int) -> list[Row]:  # type: 
     results = []
     for url in urls:
         timings = []
-        with recorded(engine) as statements:
+        with timed(engine) as statements:
             for _run in range(runs):
                 started = time.perf_counter()
                 response = client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
-        p95 = sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
+        per_statement: dict[str, float] = {}
+        for statement, ms in statements:
+            per_statement[statement] = per_statement.get(statement, 0.0) + ms / runs
+        slowest = sorted(((ms, sql) for sql, ms in per_statement.items()), reverse=True)
         size = len(response.get_data()) / 1024
         role = email.split("@")[0].rstrip("0123456789")
-        results.append((role, url, size, statistics.median(timings), p95, len(statements) // runs))
+        median, p95 = statistics.median(timings), percentile_95(timings)
+        results.append((role, url, size, median, p95, len(statements) // runs, slowest))
     return results
 
 
@@ -87,6 +98,7 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=10_000)
     parser.add_argument("--labels-per-cluster", type=int, default=10)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--slowest", type=int, default=0, help="statements shown per page")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite")
@@ -109,10 +121,12 @@ def main() -> None:
                 )
         rows = [row for who, urls in PAGES.items() for row in measure(app, who, urls, args.runs)]
         print(f"{'role':<12}{'page':<48}{'KB':>8}{'median ms':>10}{'p95 ms':>9}{'statements':>12}")
-        for role, page, size, median, p95, statements in rows:
+        for role, page, size, median, p95, statements, slowest in rows:
             over = "  over budget" if size > BUDGET_KB or p95 > BUDGET_MS else ""
             figures = f"{size:>8.1f}{median:>10.1f}{p95:>9.1f}{statements:>12}"
             print(f"{role:<12}{page:<48}{figures}{over}")
+            for ms, sql in slowest[: args.slowest]:
+                print(f"{'':<12}{ms:>8.1f} ms  {' '.join(sql.split())[:400]}")
         with app.app_context():
             db.engine.dispose()
 

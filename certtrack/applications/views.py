@@ -46,6 +46,7 @@ from certtrack.web import (
     actor,
     apply_errors,
     form_status,
+    paginate,
     query_int,
     roles_required,
     save_form,
@@ -63,6 +64,7 @@ bp = Blueprint("applications", __name__)
 # The application page stays bounded: the latest messages only, the rest on their page.
 CONVERSATION_PREVIEW = 3
 HISTORY_MESSAGES = 20
+HISTORY_PAGE = "history_page"  # the query argument of the history's pages
 BOARD_FILTERS = ("level", "region", "sector", "consultant", "q", "sort")
 # What the board's orders and its cards' due dates are called.
 SORT_NAMES = {
@@ -93,7 +95,9 @@ def board() -> str:
     sort = portfolio.BoardSort(args["sort"] if args.get("sort") in sorts else "stage")
     params = {state: f"{state.value}_page" for state in portfolio.OPEN_STATES}
     pages = {state: query_int(param) or 1 for state, param in params.items()}
-    counts = portfolio.state_counts(user, filters, portfolio.OPEN_STATES)
+    closed = portfolio.closed_states()
+    # One count for the open columns and the closed tally.
+    counts = portfolio.state_counts(user, filters, [*portfolio.OPEN_STATES, *closed])
     size = current_app.config["CERTTRACK_BOARD_PAGE_SIZE"]
     day, policy = local_today(), load_policy()
     cards = {
@@ -107,9 +111,9 @@ def board() -> str:
         columns={state: Page(cards[state], counts[state], pages[state], size) for state in cards},
         params=params,
         kept=kept,
-        closed=portfolio.closed_counts(user, filters),
+        closed={state: counts[state] for state in closed},
         choices=portfolio.filter_choices(user),
-        consultants=[c for c, _load in portfolio.consultants_with_workload()],
+        consultants=portfolio.consultants_by_workload(),
         filters=filters,
         sort=sort,
         sorts=list(portfolio.BoardSort),
@@ -130,7 +134,9 @@ def detail_page(application_id: int, **extra: Any) -> str:
     """The application's page (shown again with a refused document form: `extra` goes
     to the template)."""
     user = actor()
-    application = applications.with_everything(access.get_application(user, application_id).id)
+    application = applications.with_everything(
+        access.get_application(user, application_id).id, history=False
+    )
     areas_form = None
     if _names_areas(user, application):
         areas_form = improvement_areas_form(
@@ -165,11 +171,15 @@ def _page(
             visit_ends_on=application.visit_ends_on,
         )
     latest = conversation.latest(user, application, HISTORY_MESSAGES)
-    # Newest first: the steps and the latest messages (internal notes only for those
-    # who read them); the conversation has the rest.
+    steps = paginate(
+        applications.history_query(user, AuditEntry.application_id == application.id),
+        param=HISTORY_PAGE,
+    )
+    # Newest first: a page of the steps (internal notes' only for those who read them)
+    # and, on the first page, the latest messages; the conversation has the rest.
     items: list[AuditEntry | ConversationMessage] = [
-        *(e for e in reversed(application.history) if permissions.reads_history_entry(user, e)),
-        *reversed(latest.messages),
+        *steps.items,
+        *(reversed(latest.messages) if steps.page == 1 else ()),
     ]
     history = sorted(
         items,
@@ -180,6 +190,8 @@ def _page(
         "applications/detail.html",
         app=application,
         history=history,
+        steps=steps,
+        history_page=HISTORY_PAGE,
         conversation=latest,
         conversation_preview=CONVERSATION_PREVIEW,
         actions=offered_steps(application, user, today=day, policy=policy),
@@ -307,7 +319,7 @@ def improvement_areas(application_id: int) -> str | Response | tuple[str, int]:
         )
         if done:
             return done
-    return _page(applications.with_everything(application.id), form), 422
+    return _page(applications.with_everything(application.id, history=False), form), 422
 
 
 @bp.get("/applications/<int:application_id>/report.pdf")
@@ -344,4 +356,4 @@ def visit(application_id: int) -> str | Response | tuple[str, int]:
         )
         if done:
             return done
-    return _page(applications.with_everything(application.id), None, form), 422
+    return _page(applications.with_everything(application.id, history=False), None, form), 422

@@ -11,7 +11,6 @@ from certtrack.extensions import db
 from certtrack.models import (
     Agency,
     Application,
-    AuditEntry,
     Cluster,
     IndicatorValue,
     Label,
@@ -114,15 +113,10 @@ def detail(cluster_id: int) -> str:
     visible = [a for a in cluster.applications if access.can_view_application(user, a)]
     current = path.current_application(visible)
     reviewed = [a for a in visible if a.report_delivered]
-    history = db.session.scalars(
-        select(AuditEntry)
-        .join(Application)
-        .where(Application.cluster_id == cluster.id, access.application_filter(user))
-        .options(joinedload(AuditEntry.actor), joinedload(AuditEntry.application))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(15)
-    ).all()
-    history = [e for e in history if permissions.reads_history_entry(user, e)]
+    history = paginate(
+        applications.history_query(user, Application.cluster_id == cluster.id),
+        param="history_page",
+    )
     held = portfolio.held_label(cluster.labels)
     start_form = None
     if (current is None or current.is_closed) and _may_start(user, cluster):

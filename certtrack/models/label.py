@@ -3,7 +3,7 @@
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.models.base import Base, str_enum
@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 class Label(Base):
     __tablename__ = "label"
+    __table_args__ = (
+        # The expiring and lapsed lists and their counts: one status, a range of end
+        # days, in end-day order (it also serves a lookup by status alone).
+        Index("ix_label_status_valid_until", "status", "valid_until"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cluster_id: Mapped[int] = mapped_column(ForeignKey("cluster.id"), index=True)
@@ -26,9 +31,7 @@ class Label(Base):
     interview_month: Mapped[date]
     issued_on: Mapped[date]
     valid_until: Mapped[date] = mapped_column(index=True)
-    status: Mapped[LabelStatus] = mapped_column(
-        str_enum(LabelStatus), default=LabelStatus.VALID, index=True
-    )
+    status: Mapped[LabelStatus] = mapped_column(str_enum(LabelStatus), default=LabelStatus.VALID)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("label.id"))
     # Set when an admin revokes the label (status REVOKED); shown on the public page.
     revoked_on: Mapped[date | None]

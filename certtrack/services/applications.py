@@ -4,8 +4,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from certtrack.extensions import db
 from certtrack.models import (
@@ -22,7 +22,7 @@ from certtrack.models import (
 from certtrack.models.base import utcnow
 from certtrack.services import access
 from certtrack.services.transaction import committed
-from certtrack.workflow import engine
+from certtrack.workflow import engine, permissions
 from certtrack.workflow.effects import create_application
 from certtrack.workflow.errors import ForbiddenForRole, NotAllowedInState, StaleVersion
 from certtrack.workflow.policy import Policy
@@ -52,26 +52,41 @@ def open_application(
     return application
 
 
-def with_everything(application_id: int) -> Application:
+def with_everything(application_id: int, history: bool = True) -> Application:
     """The application with all its page and its API representation show, in a fixed
-    number of queries, fresh from the database."""
+    number of queries, fresh from the database; without its `history` for the page,
+    which pages it (history_query)."""
+    options = [
+        joinedload(Application.cluster),
+        joinedload(Application.consultant),
+        joinedload(Application.label),
+        joinedload(Application.previous),
+        selectinload(Application.improvement_areas),
+        selectinload(Application.indicator_values).joinedload(IndicatorValue.indicator),
+        joinedload(Application.report)
+        .selectinload(Report.recommendations)
+        .selectinload(Recommendation.notes),
+    ]
+    if history:
+        options.append(selectinload(Application.history).joinedload(AuditEntry.actor))
     return db.session.scalars(
         select(Application)
         .where(Application.id == application_id)
-        .options(
-            joinedload(Application.cluster),
-            joinedload(Application.consultant),
-            joinedload(Application.label),
-            joinedload(Application.previous),
-            selectinload(Application.improvement_areas),
-            selectinload(Application.indicator_values).joinedload(IndicatorValue.indicator),
-            selectinload(Application.history).joinedload(AuditEntry.actor),
-            joinedload(Application.report)
-            .selectinload(Report.recommendations)
-            .selectinload(Recommendation.notes),
-        )
+        .options(*options)
         .execution_options(populate_existing=True)
     ).one()
+
+
+def history_query(user: User, *where: ColumnElement[bool]) -> Select[AuditEntry]:
+    """The steps `user` reads of the applications `where` names (among those the user
+    sees), newest first, with who took them and their application: for a page of them."""
+    return (
+        select(AuditEntry)
+        .join(AuditEntry.application)
+        .where(*where, access.application_filter(user), permissions.history_read(user))
+        .options(joinedload(AuditEntry.actor), contains_eager(AuditEntry.application))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
 
 
 def open_application_of(cluster_id: int) -> Application | None:

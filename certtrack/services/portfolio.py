@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from certtrack.clock import local_date
@@ -77,6 +77,15 @@ class Card:
 
 def _filtered(user: User, filters: BoardFilters) -> Select[Application]:
     query = select(Application).join(Application.cluster).where(application_filter(user))
+    return _narrowed(query, filters)
+
+
+Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
+
+
+def _narrowed(query: Q, filters: BoardFilters) -> Q:
+    """`query` (on Application, joined to Cluster when a filter names the cluster) with
+    the board's filters."""
     if filters.level:
         query = query.where(Application.level == filters.level)
     if filters.region:
@@ -91,6 +100,10 @@ def _filtered(user: User, filters: BoardFilters) -> Select[Application]:
             or_(func.lower(Cluster.name).like(pattern), func.lower(Cluster.region).like(pattern))
         )
     return query
+
+
+def _names_cluster(filters: BoardFilters) -> bool:
+    return bool(filters.region or filters.sector or filters.search)
 
 
 def _board_order(sort: BoardSort) -> list[ColumnElement[Any]]:
@@ -113,7 +126,7 @@ def _board_order(sort: BoardSort) -> list[ColumnElement[Any]]:
     return [*keys, Application.id.expression]
 
 
-def _with_due_columns(query: Select[Application]) -> Select[Application]:
+def _with_due_columns(query: Q) -> Q:
     return query.outerjoin(Application.report).outerjoin(
         Label, Label.application_id == Application.id
     )
@@ -127,42 +140,45 @@ def board_page(
     sort: BoardSort = BoardSort.STAGE,
 ) -> dict[State, list[Application]]:
     """Each open column's page `pages[state]` (from 1) of `size` cards, in the order
-    `sort`: one statement for all columns (a row number per column, ordered in SQL), so
-    the board stays the same size however many applications a column holds."""
-    rank = (
-        func.row_number()
-        .over(partition_by=Application.state, order_by=_board_order(sort))
-        .label("rank")
-    )
-    ranked = (
-        _with_due_columns(_filtered(user, filters))
-        .where(Application.state.in_(OPEN_STATES))
-        .with_only_columns(Application.id, Application.state, rank)
+    `sort`: one statement for all columns (one limited SELECT per column, which in the
+    default order reads the index on state and time in stage from the page's offset),
+    so the board stays the same size and speed however many applications a column holds."""
+    columns = [
+        _column_ids(user, filters, state, sort)
+        .limit(size)
+        .offset((pages.get(state, 1) - 1) * size)
         .subquery()
-    )
-    skipped = {state: (pages.get(state, 1) - 1) * size for state in OPEN_STATES}
-    shown = or_(
-        *(
-            and_(ranked.c.state == state, ranked.c.rank.between(skip + 1, skip + size))
-            for state, skip in skipped.items()
-        )
-    )
+        for state in OPEN_STATES
+    ]
+    shown = union_all(*(select(column.c.id) for column in columns))
     query = (
-        select(Application)
-        .join(ranked, ranked.c.id == Application.id)
-        .where(shown)
+        _with_due_columns(select(Application).join(Application.cluster))
+        .where(Application.id.in_(shown))
         .options(
-            joinedload(Application.cluster),
+            contains_eager(Application.cluster),
+            contains_eager(Application.report),
+            contains_eager(Application.label),
             joinedload(Application.consultant),
-            joinedload(Application.label),
-            selectinload(Application.report),
         )
-        .order_by(ranked.c.rank)
+        .order_by(*_board_order(sort))
     )
-    columns: dict[State, list[Application]] = {state: [] for state in OPEN_STATES}
-    for application in db.session.scalars(query):
-        columns[application.state].append(application)
-    return columns
+    cards: dict[State, list[Application]] = {state: [] for state in OPEN_STATES}
+    for application in db.session.scalars(query).unique():
+        cards[application.state].append(application)
+    return cards
+
+
+def _column_ids(user: User, filters: BoardFilters, state: State, sort: BoardSort) -> Select[int]:
+    """The ids of one board column in the order `sort` (the cluster, report and label
+    are joined only when a filter or the order needs them)."""
+    query = select(Application.id)
+    if _names_cluster(filters) or sort == BoardSort.NAME:
+        query = query.join(Application.cluster)
+    if sort == BoardSort.DUE:
+        query = _with_due_columns(query)
+    return _narrowed(
+        query.where(application_filter(user), Application.state == state), filters
+    ).order_by(*_board_order(sort))
 
 
 def board_query(
@@ -199,21 +215,23 @@ def card(application: Application, today: date, policy: Policy) -> Card:
 
 
 def state_counts(user: User, filters: BoardFilters, states: Iterable[State]) -> dict[State, int]:
-    """How many applications the user sees in each of `states`, counted in SQL."""
+    """How many applications the user sees in each of `states`, counted in SQL (the
+    cluster is joined only when a filter names it)."""
     wanted = list(states)
-    query = (
-        _filtered(user, filters)
-        .where(Application.state.in_(wanted))
-        .with_only_columns(Application.state, func.count())
-        .group_by(Application.state)
-    )
+    query = select(Application.state, func.count())
+    if _names_cluster(filters):
+        query = query.join(Application.cluster)
+    query = _narrowed(
+        query.where(application_filter(user), Application.state.in_(wanted)), filters
+    ).group_by(Application.state)
     counts = dict.fromkeys(wanted, 0)
-    counts.update({state: count for state, count in db.session.execute(query)})
+    counts.update({state: int(count) for state, count in db.session.execute(query)})
     return counts
 
 
-def closed_counts(user: User, filters: BoardFilters) -> dict[State, int]:
-    return state_counts(user, filters, [state for state in State if state in CLOSED_STATES])
+def closed_states() -> list[State]:
+    """The closed states in the definition's order (the board's closed tally)."""
+    return [state for state in State if state in CLOSED_STATES]
 
 
 def filter_choices(user: User) -> dict[str, list[str]]:
@@ -231,7 +249,7 @@ def filter_choices(user: User) -> dict[str, list[str]]:
     }
 
 
-def consultants_with_workload() -> list[tuple[User, int]]:
+def _by_workload() -> Select[User, int]:
     """Active consultants and how many reviews each has under way, lightest first."""
     open_reviews = (
         select(Application.consultant_id, func.count().label("reviews"))
@@ -239,14 +257,26 @@ def consultants_with_workload() -> list[tuple[User, int]]:
         .group_by(Application.consultant_id)
         .subquery()
     )
-    query = (
-        select(User, func.coalesce(open_reviews.c.reviews, 0))
+    workload = func.coalesce(open_reviews.c.reviews, 0)
+    return (
+        select(User, workload)
         .outerjoin(open_reviews, open_reviews.c.consultant_id == User.id)
         .where(User.role == Role.CONSULTANT, User.active.is_(True))
-        .options(joinedload(User.conflicts))
-        .order_by(func.coalesce(open_reviews.c.reviews, 0), User.name)
+        .order_by(workload, User.name)
     )
+
+
+def consultants_with_workload() -> list[tuple[User, int]]:
+    """Active consultants and how many reviews each has under way, lightest first, with
+    their declared conflicts (the assignment checks them)."""
+    query = _by_workload().options(joinedload(User.conflicts))
     return [(user, int(count)) for user, count in db.session.execute(query).unique()]
+
+
+def consultants_by_workload() -> list[User]:
+    """The same consultants in the same order without their conflicts (the board's
+    filter names them only)."""
+    return list(db.session.scalars(_by_workload()))
 
 
 @dataclass(frozen=True)
@@ -314,10 +344,13 @@ def label_counts(user: User, today: date, policy: Policy, windows: Sequence[int]
         for days in windows
     }
     columns["lapsed"] = func.count(case((_renewable(today, policy), 1)))
-    # Only labels ending between the grace cutoff and the widest window can count: the
-    # index on valid_until reads those, not every label of the portfolio.
-    ending = Label.valid_until.between(
-        grace_cutoff(today, policy.grace_months), today + timedelta(days=max(windows))
+    # Only valid or lapsed labels ending between the grace cutoff and the widest window
+    # can count: the index on status and end day reads those, not the whole portfolio.
+    ending = and_(
+        Label.status.in_([LabelStatus.VALID, LabelStatus.LAPSED]),
+        Label.valid_until.between(
+            grace_cutoff(today, policy.grace_months), today + timedelta(days=max(windows))
+        ),
     )
     query = select(*(column.label(name.replace("-", "_")) for name, column in columns.items()))
     row = db.session.execute(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from certtrack.extensions import db
 from certtrack.models import ApiToken, CalendarFeed, User
@@ -55,7 +56,12 @@ def issue_api_token(user: User, name: str, now: datetime | None = None) -> tuple
 def user_for_api_token(secret: str, now: datetime | None = None) -> User | None:
     """The active user a valid (not expired, not revoked) token belongs to."""
     now = now or utcnow()
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == secret_hash(secret)))
+    # The user comes in the same statement: every API request asks this.
+    token = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == secret_hash(secret))
+        .options(joinedload(ApiToken.user))
+    )
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     user = token.user

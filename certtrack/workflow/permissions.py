@@ -7,7 +7,7 @@ each thing in each state) and the scope from services/access.py (own cluster, ow
 agency, assigned consultant)."""
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from certtrack.models import (
     Agency,
@@ -191,10 +191,19 @@ def reads_internal_notes(actor: User | None, application: Application) -> bool:
     """Whether `actor` reads the application's internal notes: the roles that write them
     in some state (the agency's side, never the cluster's managers) read them in every
     state, within their scope (their agency, the application assigned to them)."""
+    return (
+        actor is not None
+        and _writes_notes(actor)
+        and access.scope_refusal(actor, application) is None
+    )
+
+
+def _writes_notes(actor: User | None) -> bool:
+    """Whether `actor`'s role writes internal notes in some state."""
     if actor is None or not actor.active:
         return False
     writers = {role for rules in PERMISSIONS.values() for role in rules[Thing.INTERNAL_NOTES]}
-    return actor.role.value in writers and access.scope_refusal(actor, application) is None
+    return actor.role.value in writers
 
 
 def reads_document(actor: User | None, document: Document) -> bool:
@@ -219,6 +228,15 @@ def reads_history_entry(actor: User | None, entry: AuditEntry) -> bool:
     steps of an internal note's files (their upload, download...) follow the note."""
     internal = bool((entry.data or {}).get("internal_note"))
     return not internal or reads_internal_notes(actor, entry.application)
+
+
+def history_read(actor: User | None) -> ColumnElement[bool]:
+    """reads_history_entry as SQL on AuditEntry, for a list of the history of
+    applications the query already limits to those `actor` sees (their scope)."""
+    if _writes_notes(actor):
+        return true()
+    internal = AuditEntry.data["internal_note"].as_boolean()
+    return or_(internal.is_(None), internal.is_(false()))
 
 
 # Who brings an agency's existing portfolio in: its coordinators, and admins for any.

@@ -2,6 +2,7 @@
 of data: each page is measured with a small portfolio and with one ten times larger, and
 the statement counts, the rows shown and the size of the HTML must match."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -14,7 +15,7 @@ from certtrack.demo.data import PASSWORD as SCALE_PASSWORD
 from certtrack.demo.scale import seed_scale
 from certtrack.demo.story import Story
 from certtrack.extensions import db
-from certtrack.models import Agency, Application, Cluster, Level, Role, State, User
+from certtrack.models import Agency, Application, AuditEntry, Cluster, Level, Role, State, User
 from certtrack.services.recommendations import update_recommendation
 from certtrack.services.time_events import run_time_events
 from certtrack.statements import recorded
@@ -253,3 +254,66 @@ def test_pages_stay_the_same_size_with_ten_times_the_data(migrated, frozen):
     assert board.count('rel="next"') >= 5  # most columns hold more than a page
     expiring = small["coordinator1@scale.example", "/expiring"][1]
     assert expiring.count('rel="next"') == 2  # the window's labels and the lapsed ones
+
+
+def repeat_steps(app: Flask, application_id: int, times: int) -> None:
+    """The application's steps taken `times` more times, each a day later than the
+    last, so that its history is `times + 1` times as long."""
+    with app.app_context():
+        steps = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.application_id == application_id)
+        ).all()
+        latest = max(step.at for step in steps)
+        for n in range(times):
+            for i, step in enumerate(steps):
+                db.session.add(
+                    AuditEntry(
+                        application_id=application_id,
+                        event=step.event,
+                        from_state=step.from_state,
+                        to_state=step.to_state,
+                        actor_id=step.actor_id,
+                        at=latest + timedelta(days=1 + n * len(steps) + i),
+                        data={},
+                    )
+                )
+        db.session.commit()
+
+
+HISTORY_PAGES = ("", "?history_page=2")
+HISTORY_ROW = 'class="list-group-item'
+
+
+def test_history_pages_show_the_same_rows_with_ten_times_the_history(migrated, frozen):
+    """The cluster's and the application's history are paged, newest first: the first
+    and the second page hold as many steps and run as many statements with ten times
+    the steps."""
+    measured = []
+    for factor in (1, 10):
+        with fresh_app(migrated, CERTTRACK_PAGE_SIZE=3) as app:
+            long_history(app, factor)
+            cluster = first_id(app, Cluster, name="DITENAVE")
+            with app.app_context():
+                latest = db.session.get(Cluster, cluster).applications[-1].previous_id
+            repeat_steps(app, latest, factor - 1)
+            urls = {
+                f"/{kind}/{id_}{page}": (kind, page)
+                for kind, id_ in (("clusters", cluster), ("applications", latest))
+                for page in HISTORY_PAGES
+            }
+            pages = {}
+            for email in ("manager0@x.example", "coord@informest.example"):
+                found = measured_pages(app, email, list(urls))
+                pages.update({(email, *urls[url]): page for url, page in found.items()})
+            measured.append(pages)
+    small, large = measured
+    for key, (statements, html) in small.items():
+        large_statements, large_html = large[key]
+        assert statements == large_statements, (key, statements, large_statements)
+        assert html.count(HISTORY_ROW) == large_html.count(HISTORY_ROW), key
+        assert 'rel="next"' in html and 'rel="next"' in large_html, key  # more than a page
+    for (email, kind, page), (_statements, html) in large.items():
+        history = html[html.index('id="history"' if kind == "clusters" else 'id="steps"') :]
+        moments = re.findall(r'<time[^>]*datetime="([^"]+)"', history)
+        assert len(moments) >= 3, (email, kind, page)
+        assert moments == sorted(moments, reverse=True), (email, kind, page)  # newest first

@@ -1,7 +1,8 @@
 """When each application entered its current state (the board's time in the stage),
 backfilled from the history: the latest step into the current state, else creation.
+(Migration 0017 indexes it with the state, in the board's order.)
 
-Revision ID: 0016_state_entered
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-01 19:00:00.000000
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0016_state_entered"
+revision = "0016"
 down_revision = "0015"
 branch_labels = None
 depends_on = None
@@ -31,12 +32,8 @@ def upgrade():
     )
     with op.batch_alter_table("application", schema=None) as batch_op:
         batch_op.alter_column("state_entered_at", existing_type=sa.DateTime(), nullable=False)
-        batch_op.create_index(
-            batch_op.f("ix_application_state_entered_at"), ["state_entered_at"], unique=False
-        )
 
 
 def downgrade():
     with op.batch_alter_table("application", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_application_state_entered_at"))
         batch_op.drop_column("state_entered_at")
