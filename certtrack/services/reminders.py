@@ -209,7 +209,8 @@ def addressed(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
             )
         branches.append(branch)
     drafts = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("message")
-    return select(*(drafts.c[name] for name in DRAFT_COLUMNS))
+    # The WITH stays inside: an INSERT that starts with WITH has no row count in sqlite3.
+    return select(*(drafts.c[name] for name in DRAFT_COLUMNS)).add_cte(row, nest_here=True)
 
 
 def analyse() -> None:
