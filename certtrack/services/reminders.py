@@ -87,14 +87,15 @@ def queue(kind: ReminderKind, today: date, policy: Policy, now: datetime) -> int
         literal(now).label("next_attempt_at"),
         literal(now).label("created_at"),
     ).where(true())
-    # In key order: the selection, its NOT EXISTS included, is sorted before the first row
-    # is written. Planned on a (nearly) empty outbox, the NOT EXISTS scans the outbox per
-    # row; interleaved with the writes it would scan every row this statement adds too,
-    # and a first catch-up of many labels took time growing with their square.
-    rows = rows.order_by(drafts.c.key)
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
+    # On PostgreSQL in key order: the selection, its NOT EXISTS included, is sorted
+    # before the first row is written. Planned on a (nearly) empty outbox, the NOT EXISTS
+    # scans the outbox per row; interleaved with the writes it would scan every row this
+    # statement adds too, and a first catch-up of many labels took time growing with
+    # their square. (SQLite looks every key up in its index.)
+    on_postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if on_postgresql:
+        rows = rows.order_by(drafts.c.key)
+    insert = postgresql.insert if on_postgresql else sqlite.insert
     statement = (
         insert(OUTBOX)
         .from_select([column.name for column in rows.selected_columns], rows)
@@ -169,7 +170,7 @@ def addressed(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
     # recipient's branch, they would be computed again per branch, and PostgreSQL
     # misjudges the agency's coordinators (a handful of users, but every cluster's)
     # and loops over the labels once per cluster and coordinator.
-    row = reached.cte("reached").prefix_with("MATERIALIZED")
+    row = reached.cte("reached").prefix_with("MATERIALIZED", dialect="postgresql")
     notice = kind.notice(row.c, today, policy)
     branches = []
     for recipients in audience(kind, row.c):

@@ -5,17 +5,16 @@ running a day again writes nothing, and keys made in SQL are those Python made b
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import DateTime, func, literal, select, text
+from sqlalchemy import DateTime, func, literal, select
 
 from certtrack.demo.scale import seed_scale
 from certtrack.extensions import db
 from certtrack.models import AuditEntry, OutboxMessage
-from certtrack.services.reminder_kinds import KINDS
 from certtrack.services.reminders import PassResult, decide, run_daily_pass
 from certtrack.services.sql import isoformat
 from certtrack.statements import recorded
 from certtrack.workflow.policy import load_policy
-from tests.conftest import BACKEND, empty_tables
+from tests.conftest import empty_tables
 from tests.reminders.conftest import noon
 
 SEEDED = date(2026, 11, 25)
@@ -54,34 +53,6 @@ def test_the_pass_runs_as_many_statements_for_ten_times_the_labels(ctx):
     assert many.written > few.written > 0
     assert small == large
     assert small_day == large_day
-
-
-def outbox_scans() -> int:
-    """How many sequential scans of the outbox PostgreSQL has counted so far."""
-    with db.engine.connect() as connection:
-        connection.execute(text("SELECT pg_stat_force_next_flush()"))
-        connection.commit()  # the counts of this session's statements, flushed
-        return int(
-            connection.scalar(
-                text("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'outbox_message'")
-            )
-        )
-
-
-@pytest.mark.skipif(BACKEND != "postgresql", reason="a plan of PostgreSQL's")
-def test_a_first_catch_up_scans_the_empty_outbox_per_kind_not_per_message(ctx):
-    """Planned on an empty outbox, the check of written keys scans the outbox for every
-    message; interleaved with the writes, each scan also read the rows written so far,
-    and a first catch-up of 100,000 labels took minutes."""
-    seed_scale(150, labels_per_cluster=2, agencies=3, today=SEEDED)
-    with db.engine.connect() as connection:
-        connection.execute(text("ANALYZE outbox_message"))  # known empty, as autovacuum has it
-        connection.commit()
-    flush = outbox_scans()
-    result = run_daily_pass(LATER, now=noon(LATER))
-    scans = outbox_scans() - flush
-    assert result.written > 100
-    assert scans <= 3 * len(KINDS)  # per message: 70 at this size
 
 
 def test_a_second_run_of_the_same_day_queues_nothing_new(ctx):
