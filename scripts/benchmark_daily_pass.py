@@ -27,6 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -205,7 +207,7 @@ def child(args: argparse.Namespace) -> None:
             return
         days = []
         for name, day in DAYS:
-            with recorded(db.engine) as statements:
+            with recorded(db.engine) as statements, timed(db.engine) as durations:
                 started = time.perf_counter()
                 result = run_daily_pass(
                     day, now=datetime.combine(day, datetime.min.time()) + timedelta(hours=5)
@@ -219,6 +221,7 @@ def child(args: argparse.Namespace) -> None:
                     "statements": len(statements),
                     "events": result.events,
                     "messages": result.written,
+                    "slowest": sorted(durations, reverse=True)[: args.slowest],
                 }
             )
         db.engine.dispose()
@@ -229,8 +232,31 @@ def child(args: argparse.Namespace) -> None:
     )
 
 
+@contextmanager
+def timed(engine: Any) -> Iterator[list[tuple[float, str]]]:
+    """Each statement's seconds and its first words, to find the slow ones."""
+    from sqlalchemy import event
+
+    durations: list[tuple[float, str]] = []
+
+    def before(conn: Any, *_args: Any) -> None:
+        conn.info["started"] = time.perf_counter()
+
+    def after(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        durations.append((time.perf_counter() - conn.info.pop("started"), statement))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield durations
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
 def run_child(url: str, size: int, args: argparse.Namespace, *extra: str) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", "--url", url, "--size", str(size)]
+    command += ["--slowest", str(args.slowest)]
     if args.clusters:
         command += [
             "--clusters",
@@ -278,6 +304,13 @@ def main() -> None:
     parser.add_argument(
         "--postgresql", action="store_true", help="start a throwaway PostgreSQL server"
     )
+    parser.add_argument(
+        "--slowest",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also print each day's N slowest statements with their seconds",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -308,6 +341,8 @@ def main() -> None:
                     print(
                         f"  {day['name']:15s} {day['day']}: {day['seconds']:6.2f} s, {day['statements']:5d} SQL statements, {day['events']:6d} workflow events, {day['messages']:7d} messages queued"
                     )
+                    for seconds, statement in day["slowest"]:
+                        print(f"    {seconds:7.3f} s  {' '.join(statement.split())}")
                 print(f"  peak memory of the passes: {results[size]['peak_mb']:.0f} MB")
     finally:
         if stop is not None:

@@ -87,9 +87,15 @@ def queue(kind: ReminderKind, today: date, policy: Policy, now: datetime) -> int
         literal(now).label("next_attempt_at"),
         literal(now).label("created_at"),
     ).where(true())
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
+    # On PostgreSQL in key order: the selection, its NOT EXISTS included, is sorted
+    # before the first row is written. Planned on a (nearly) empty outbox, the NOT EXISTS
+    # scans the outbox per row; interleaved with the writes it would scan every row this
+    # statement adds too, and a first catch-up of many labels took time growing with
+    # their square. (SQLite looks every key up in its index.)
+    on_postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if on_postgresql:
+        rows = rows.order_by(drafts.c.key)
+    insert = postgresql.insert if on_postgresql else sqlite.insert
     statement = (
         insert(OUTBOX)
         .from_select([column.name for column in rows.selected_columns], rows)
@@ -148,7 +154,23 @@ def audience(kind: ReminderKind, row: Columns) -> list[Recipients]:
 def due(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
     """The kind's messages due on `today` and not written yet, one row per recipient
     with the outbox columns of DRAFT_COLUMNS."""
-    row = kind.condition(today, policy).subquery("candidate")
+    drafts = addressed(kind, today, policy).subquery("message")
+    return select(*(drafts.c[name] for name in DRAFT_COLUMNS)).where(
+        ~exists().where(OutboxMessage.key == drafts.c.key)
+    )
+
+
+def addressed(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
+    """The kind's messages due on `today`, written already or not, one row per
+    recipient with the outbox columns of DRAFT_COLUMNS."""
+    candidate = kind.condition(today, policy).subquery("candidate")
+    due_today = kind.notice(candidate.c, today, policy).due
+    reached = select(candidate) if due_today is None else select(candidate).where(due_today)
+    # The rows whose notice is due, computed once and then addressed: inlined into each
+    # recipient's branch, they would be computed again per branch, and PostgreSQL
+    # misjudges the agency's coordinators (a handful of users, but every cluster's)
+    # and loops over the labels once per cluster and coordinator.
+    row = reached.cte("reached").prefix_with("MATERIALIZED", dialect="postgresql")
     notice = kind.notice(row.c, today, policy)
     branches = []
     for recipients in audience(kind, row.c):
@@ -175,8 +197,6 @@ def due(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
             branch = branch.join(recipients.user, recipients.joins)
             if kind.opt_out:
                 branch = branch.where(getattr(recipients.user, kind.opt_out).is_(True))
-        if notice.due is not None:
-            branch = branch.where(notice.due)
         if kind.every is not None:
             # At most one message per subject this often: none written since the day
             # after today - every.
@@ -190,9 +210,8 @@ def due(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
             )
         branches.append(branch)
     drafts = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("message")
-    return select(*(drafts.c[name] for name in DRAFT_COLUMNS)).where(
-        ~exists().where(OutboxMessage.key == drafts.c.key)
-    )
+    # The WITH stays inside: an INSERT that starts with WITH has no row count in sqlite3.
+    return select(*(drafts.c[name] for name in DRAFT_COLUMNS)).add_cte(row, nest_here=True)
 
 
 def analyse() -> None:

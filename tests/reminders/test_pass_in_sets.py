@@ -30,18 +30,29 @@ def catch_up(clusters: int) -> tuple[int, PassResult]:
     return len(statements), result
 
 
+def next_day() -> tuple[int, PassResult]:
+    """The pass of the day after the catch-up: a day like any other."""
+    day = LATER + timedelta(days=1)
+    with recorded(db.engine) as statements:
+        result = run_daily_pass(day, now=noon(day))
+    return len(statements), result
+
+
 def count(model: type) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def test_the_pass_runs_as_many_statements_for_ten_times_the_labels(ctx):
     small, few = catch_up(20)
+    small_day, _ = next_day()
     db.session.remove()
     empty_tables()
     large, many = catch_up(200)
+    large_day, _ = next_day()
     assert many.events > few.events > 0
     assert many.written > few.written > 0
     assert small == large
+    assert small_day == large_day
 
 
 def test_a_second_run_of_the_same_day_queues_nothing_new(ctx):
