@@ -31,3 +31,13 @@ def visitor_locale() -> str | None:
 def reading_locale(locale: str) -> str:
     """The language to write to someone in: theirs, or the default until they chose."""
     return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+# The language each country's people read, where certtrack speaks it.
+COUNTRY_LOCALES = {"IT": "it", "SM": "it", "VA": "it"}
+
+
+def country_locale(country: str) -> str:
+    """The language to write to people of `country` (an ISO code) before they choose:
+    the country's own if certtrack speaks it, else the default."""
+    return COUNTRY_LOCALES.get(country.upper(), DEFAULT_LOCALE)

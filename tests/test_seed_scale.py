@@ -1,12 +1,8 @@
 """`flask seed-scale`: a large scheme that is consistent with itself and with the day."""
 
 import re
-from collections.abc import Iterator
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
@@ -31,18 +27,11 @@ from certtrack.models import (
 from certtrack.services.clusters import create_cluster
 from certtrack.services.users import create_user
 from certtrack.workflow.dates import grace_end
-from tests.web.conftest import sign_in
+from tests.web import conftest as web
+from tests.web.conftest import TODAY, sign_in
 
-TODAY = date(2026, 11, 25)
+frozen = web.frozen  # the web tests' clock, on the same day
 SMALL = ["seed-scale", "--clusters", "60", "--labels-per-cluster", "3", "--agencies", "3"]
-
-
-@pytest.fixture
-def frozen() -> Iterator[None]:
-    with time_machine.travel(
-        datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Rome")), tick=False
-    ):
-        yield
 
 
 @pytest.fixture

@@ -12,7 +12,12 @@ file twice changes nothing.
 An imported label joins the path in the state its dates give on the import day (in
 follow-up, renewal due, lapsed or expired), with a history entry saying it was
 imported; the application's `imported_on` keeps the daily pass from sending reminders
-whose day came before the import."""
+whose day came before the import. A cluster's labels form one chain in date order, as
+renewals and upgrades build it: each application's `previous` is the one before, and
+each label but the newest is superseded by the next (a revoked one stays revoked), also
+when a later file adds a newer label to a cluster imported before. A manager account
+the import creates gets the invitation a coordinator's would send, queued in the same
+transaction."""
 
 import csv
 import io
@@ -27,10 +32,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from certtrack import vocabulary
 from certtrack.extensions import db
+from certtrack.i18n import LOCALES, country_locale
 from certtrack.models import (
     CLOSED_STATES,
     Agency,
@@ -48,10 +54,13 @@ from certtrack.models import (
 from certtrack.models.base import utcnow
 from certtrack.services.clusters import PROFILE_TEXT, URL
 from certtrack.services.file_types import OOXML, detect
+from certtrack.services.invitations import invite_all
+from certtrack.services.labels import REASON_LIMIT
 from certtrack.services.transaction import committed
 from certtrack.text import text_problem
 from certtrack.workflow import permissions
 from certtrack.workflow.dates import grace_cutoff, month_start
+from certtrack.workflow.engine import bump_version
 from certtrack.workflow.errors import (
     InvalidParams,
     NotFound,
@@ -80,7 +89,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "interview_month": {"en": "Interview month", "it": "Mese dell'intervista"},
     "valid_until": {"en": "Valid until", "it": "Valido fino al"},
     "status": {"en": "Status", "it": "Stato"},
+    # Last, and optional: files laid out before them still read.
+    "manager_language": {"en": "Manager language", "it": "Lingua del referente"},
+    "revocation_reason": {"en": "Revocation reason", "it": "Motivo della revoca"},
 }
+OPTIONAL = frozenset({"manager_language", "revocation_reason"})
 PROFILE = ("country", "region", "sector", "website")
 LABEL_COLUMNS = ("level", "number", "interview_month", "valid_until", "status")
 HEADERS = {header.casefold(): key for key, names in COLUMNS.items() for header in names.values()}
@@ -99,12 +112,30 @@ STATUSES = {
     "scaduto": LabelStatus.LAPSED,
     "expired": LabelStatus.EXPIRED,
     "decaduto": LabelStatus.EXPIRED,
+    "revoked": LabelStatus.REVOKED,
+    "revocato": LabelStatus.REVOKED,
+    "superseded": LabelStatus.SUPERSEDED,
+    "sostituito": LabelStatus.SUPERSEDED,
+}
+LANGUAGES = {
+    **{code: code for code in LOCALES},
+    **{name.casefold(): code for code, name in LOCALES.items()},
+    "english": "en",
+    "inglese": "en",
+    "italian": "it",
 }
 DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 MONTH_FIRST = re.compile(r"(\d{1,2})/(\d{4})")
 ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 Cell = str | date | None
+
+
+def _order(label: Label | dict[str, Any]) -> tuple[date, date, str]:
+    """Where a label stands in its cluster's chain: by interview month, then end."""
+    if isinstance(label, Label):
+        return label.interview_month, label.valid_until, label.number
+    return label["interview_month"], label["valid_until"], label["number"]
 
 
 @dataclass
@@ -129,9 +160,13 @@ class Plan:
     today: date
     new_clusters: dict[str, dict[str, Any]] = field(default_factory=dict)
     cluster_updates: list[tuple[Cluster, dict[str, Any]]] = field(default_factory=list)
-    new_managers: list[tuple[str, str, str]] = field(default_factory=list)  # cluster key
+    # (cluster key, email, name, language)
+    new_managers: list[tuple[str, str, str, str]] = field(default_factory=list)
     manager_renames: list[tuple[User, str]] = field(default_factory=list)
+    # By cluster, in date order: a label's "previous" indexes the one before it here.
     new_labels: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # Recorded labels a new one follows: (label, number of the new one, its level).
+    followed: list[tuple[Label, str, Level]] = field(default_factory=list)
 
     @property
     def refused(self) -> list[RowOutcome]:
@@ -271,7 +306,7 @@ def _header(cells: Sequence[Cell]) -> list[str | None]:
         elif key in keys:
             repeated.append(text)
         keys.append(key)
-    missing = [column_name(key) for key in COLUMNS if key not in keys]
+    missing = [column_name(key) for key in COLUMNS if key not in keys and key not in OPTIONAL]
     problems = []
     if missing:
         problems.append(_("Missing columns: %(names)s.", names=", ".join(missing)))
@@ -311,11 +346,11 @@ class _Checker:
         self.today = today
         self.policy = policy
         # What earlier rows of the file gave: a cluster's profile, whose each email is,
-        # the label numbers, the clusters with a label in force.
+        # the label numbers, each cluster's new labels (with their rows) to chain.
         self.first_profile: dict[str, dict[str, str | None]] = {}
         self.emails_seen: dict[str, str] = {}
         self.numbers_seen: set[str] = set()
-        self.live_seen: set[str] = set()
+        self.pending: dict[str, list[tuple[RowOutcome, dict[str, Any]]]] = {}
 
     def check(self, rows: list[tuple[int, dict[str, Cell]]], file_name: str) -> Plan:
         texts = [{k: _text(v) for k, v in cells.items()} for _line, cells in rows]
@@ -324,10 +359,14 @@ class _Checker:
         for (line, cells), text in zip(rows, texts, strict=True):
             outcome = RowOutcome(line=line, cluster=text.get("cluster") or "")
             self._row(result, outcome, cells, text)
+            result.rows.append(outcome)
+        # A label's status depends on the cluster's other labels, on any row.
+        for key, labels in self.pending.items():
+            self._chain(result, key, labels)
+        for outcome in result.rows:
             if outcome.problems:
                 outcome.outcome = "refused"
                 outcome.changes = []
-            result.rows.append(outcome)
         return result
 
     def _load(self, texts: list[dict[str, str | None]]) -> None:
@@ -346,13 +385,21 @@ class _Checker:
             label.number: label for label in _in_chunks(select(Label), Label.number, numbers)
         }
         own = [c.id for c in self.clusters.values() if c.agency_id == self.agency.id]
+        # An application on its way to a label; one that holds a label is followed.
         self.open_clusters = set(
             _in_chunks(
-                select(Application.cluster_id).where(Application.state.not_in(CLOSED_STATES)),
+                select(Application.cluster_id).where(
+                    Application.state.not_in(CLOSED_STATES), ~Application.label.has()
+                ),
                 Application.cluster_id,
                 own,
             )
         )
+        self.newest: dict[int, Label] = {}
+        for label in _in_chunks(select(Label), Label.cluster_id, own):
+            newest = self.newest.get(label.cluster_id)
+            if newest is None or _order(label) > _order(newest):
+                self.newest[label.cluster_id] = label
 
     def _row(
         self,
@@ -431,7 +478,13 @@ class _Checker:
 
     def _manager(self, plan: Plan, row: RowOutcome, key: str, text: dict[str, str | None]) -> None:
         name, raw_email = text.get("manager_name"), text.get("manager_email")
+        language_text = text.get("manager_language")
+        language = LANGUAGES.get(language_text.casefold()) if language_text else None
+        if language_text and language is None:
+            row.problems["manager_language"] = _("Must be en (English) or it (Italian).")
         if name is None and raw_email is None:
+            if language_text:
+                row.problems["manager_language"] = _("Give the manager's name and email too.")
             return
         if raw_email is None:
             row.problems["manager_email"] = _("Give the manager's email with their name.")
@@ -456,7 +509,8 @@ class _Checker:
         cluster = self.clusters.get(key)
         if existing is None:
             if first_time:
-                plan.new_managers.append((key, email, name))
+                chosen = language or country_locale(self.agency.country)
+                plan.new_managers.append((key, email, name, chosen))
             self._mark(row, "create", _("new manager"))
         elif existing.role != Role.MANAGER or cluster is None or existing.cluster_id != cluster.id:
             # Whose it is stays private: it may be another agency's.
@@ -493,7 +547,12 @@ class _Checker:
         status_text = text.get("status")
         status = STATUSES.get(status_text.casefold()) if status_text else None
         if status_text and status is None:
-            row.problems["status"] = _("Must be valid, lapsed or expired.")
+            row.problems["status"] = _("Must be valid, lapsed, expired, revoked or superseded.")
+        reason = text.get("revocation_reason")
+        if reason and status != LabelStatus.REVOKED:
+            row.problems["revocation_reason"] = _("Give a reason only for a revoked label.")
+        elif reason and (problem := _text_problem(reason, REASON_LIMIT)):
+            row.problems["revocation_reason"] = problem
         if row.problems or not (level and number and month and until):
             return
         if number in self.numbers_seen:
@@ -514,42 +573,101 @@ class _Checker:
                     "This label is recorded with another level or other dates; an "
                     "import does not change an issued label."
                 )
-            return
-        state, derived = self.state_on_import(until)
-        if status is not None and status != derived:
-            row.problems["status"] = _(
-                "On %(day)s a label valid until %(until)s is %(status)s.",
-                day=self.today.isoformat(),
-                until=until.isoformat(),
-                status=vocabulary.name(derived),
-            )
-            return
-        if state not in CLOSED_STATES:
-            if key in self.live_seen:
-                row.problems["number"] = _(
-                    "The cluster holds another label in force in this file; one at a time."
+            elif status == LabelStatus.REVOKED and existing.status != LabelStatus.REVOKED:
+                row.problems["status"] = _(
+                    "This label is recorded as not revoked; an import does not revoke "
+                    "an issued label: revoke it on its page."
                 )
-                return
-            if cluster is not None and cluster.id in self.open_clusters:
+            return
+        values = {
+            "level": level,
+            "number": number,
+            "interview_month": month,
+            "valid_until": until,
+            "stated": status,
+            "reason": reason,
+        }
+        self.pending.setdefault(key, []).append((row, values))
+        self._mark(row, "create", _("new label"))
+
+    def _chain(self, plan: Plan, key: str, labels: list[tuple[RowOutcome, dict[str, Any]]]) -> None:
+        """Give a cluster's new labels their place after its recorded ones: each but the
+        newest is superseded by the next, and the statuses given must agree."""
+        cluster = self.clusters.get(key)
+        recorded = self.newest.get(cluster.id) if cluster is not None else None
+        labels.sort(key=lambda pair: _order(pair[1]))
+        if recorded is not None:
+            for row, label in labels:
+                if _order(label) <= _order(recorded):
+                    row.problems["interview_month"] = _(
+                        "The cluster already holds a newer label, %(number)s; an import "
+                        "adds labels after the newest one.",
+                        number=recorded.number,
+                    )
+            labels = [(row, label) for row, label in labels if not row.problems]
+            if labels:
+                first_row, first = labels[0]
+                plan.followed.append((recorded, first["number"], first["level"]))
+                first_row.changes.append(_("supersedes %(number)s", number=recorded.number))
+        previous: int | None = None
+        for position, (row, label) in enumerate(labels):
+            newer = labels[position + 1][1] if position + 1 < len(labels) else None
+            state, status = self.state_on_import(label["valid_until"])
+            if newer is not None:
+                state = followed_state(label["level"], newer["level"])
+                status = LabelStatus.SUPERSEDED
+            if label["stated"] == LabelStatus.REVOKED:
+                status = LabelStatus.REVOKED
+            if problem := self._status_problem(label, status, newer):
+                row.problems["status"] = problem
+            elif (
+                newer is None
+                and state not in CLOSED_STATES
+                and (cluster is not None and cluster.id in self.open_clusters)
+            ):
                 row.problems["number"] = _(
                     "The cluster has an application in progress; this label cannot join it."
                 )
-                return
-            self.live_seen.add(key)
-        plan.new_labels.append(
-            (
-                key,
-                {
-                    "level": level,
-                    "number": number,
-                    "interview_month": month,
-                    "valid_until": until,
-                    "state": state,
-                    "status": derived,
-                },
+            if row.problems:
+                continue
+            plan.new_labels.append(
+                (
+                    key,
+                    {
+                        **label,
+                        "state": state,
+                        "status": status,
+                        "previous": previous,
+                        # A revoked label stays revoked, outside the chain of successors.
+                        "superseded_by": (
+                            newer["number"] if newer and status == LabelStatus.SUPERSEDED else None
+                        ),
+                    },
+                )
             )
+            previous = len(plan.new_labels) - 1
+
+    def _status_problem(
+        self, label: dict[str, Any], status: LabelStatus, newer: dict[str, Any] | None
+    ) -> str | None:
+        """Why the status a row gives disagrees with the one the dates and the
+        cluster's other labels give, if it does."""
+        stated = label["stated"]
+        if stated is None or stated == status:
+            return None
+        if stated == LabelStatus.SUPERSEDED:
+            return _("A superseded label needs a newer label of the same cluster in the file.")
+        if newer is not None:
+            return _(
+                "Label %(number)s of this cluster is newer, so this one is superseded.",
+                number=newer["number"],
+            )
+        return _(
+            "On %(day)s a label valid until %(until)s is %(status)s.",
+            day=self.today.isoformat(),
+            until=label["valid_until"].isoformat(),
+            status=vocabulary.name(status),
         )
-        self._mark(row, "create", _("new label"))
 
     def state_on_import(self, valid_until: date) -> tuple[State, LabelStatus]:
         """Where a label valid until `valid_until` stands on the import day: the state
@@ -567,6 +685,12 @@ class _Checker:
         if outcome == "create" or row.outcome == "unchanged":
             row.outcome = outcome
         row.changes.append(change)
+
+
+def followed_state(level: Level, newer: Level) -> State:
+    """The state an application's path ends in when a newer label follows its label:
+    upgraded for a higher level, renewed otherwise."""
+    return State.UPGRADED if newer.rank > level.rank else State.RENEWED
 
 
 def _text(cell: Cell) -> str | None:
@@ -627,7 +751,8 @@ def commit(
 ) -> Plan:
     """Write every row of a plan without refusals, in one transaction (and drop its
     upload), or nothing: a refused row raises InvalidParams naming each cell. The
-    history names `actor` (None: the command line)."""
+    history names `actor` (None: the command line). The new managers' invitations are
+    queued in the same transaction, so they go out only with what they invite to."""
     if plan.refused:
         raise InvalidParams(
             _("%(n)s rows are refused; nothing was imported.", n=len(plan.refused)),
@@ -641,20 +766,7 @@ def commit(
         for user, name in plan.manager_renames:
             user.name = name
         if plan.new_managers:
-            db.session.execute(
-                insert(User),
-                [
-                    {
-                        "email": email,
-                        "name": name,
-                        "role": Role.MANAGER,
-                        "cluster_id": ids[key],
-                        "locale": "en",
-                        "languages": [],
-                    }
-                    for key, email, name in plan.new_managers
-                ],
-            )
+            _write_managers(plan, ids, actor, now)
         _write_labels(plan, ids, actor, now)
         if upload is not None:
             db.session.delete(upload)
@@ -674,6 +786,25 @@ def _write_clusters(plan: Plan) -> dict[str, int]:
     return ids
 
 
+def _write_managers(plan: Plan, ids: dict[str, int], actor: User | None, now: datetime) -> None:
+    inserted = db.session.execute(
+        insert(User).returning(User.id),
+        [
+            {
+                "email": email,
+                "name": name,
+                "role": Role.MANAGER,
+                "cluster_id": ids[key],
+                "locale": locale,
+                "languages": [],
+            }
+            for key, email, name, locale in plan.new_managers
+        ],
+    )
+    managers = _in_chunks(select(User), User.id, inserted.scalars().all())
+    invite_all(managers, actor.name if actor else plan.agency.name, now)
+
+
 def plan_clusters(plan: Plan) -> dict[str, Cluster]:
     """The agency's existing clusters the plan refers to, by key."""
     found = [c for c, _changes in plan.cluster_updates]
@@ -685,10 +816,19 @@ def plan_clusters(plan: Plan) -> dict[str, Cluster]:
 
 
 def _insert_applications(plan: Plan, ids: dict[str, int], now: datetime) -> list[int]:
-    """One application per new label, their ids in the labels' order. Inserted in
-    rounds of at most one per cluster, so each comes back by its cluster's id (a batched
-    insert does not keep the order); a cluster rarely brings more than two labels."""
+    """One application per new label, their ids in the labels' order, each following
+    the one before it in its cluster's chain. Inserted in rounds of at most one per
+    cluster, oldest first, so each comes back by its cluster's id (a batched insert does
+    not keep the order) and its predecessor's id is known; a cluster rarely brings more
+    than two labels."""
     found: list[int | None] = [None] * len(plan.new_labels)
+    # The recorded application a cluster's first new label follows: the chain's end.
+    after = {}
+    for label, _number, _level in plan.followed:
+        application = label.application
+        while application.next is not None:
+            application = application.next
+        after[label.cluster_id] = application.id
     pending = list(range(len(plan.new_labels)))
     while pending:
         taken: dict[int, int] = {}
@@ -704,6 +844,11 @@ def _insert_applications(plan: Plan, ids: dict[str, int], now: datetime) -> list
                 "cluster_id": cluster_id,
                 "level": plan.new_labels[index][1]["level"],
                 "state": plan.new_labels[index][1]["state"],
+                "previous_id": (
+                    after.get(cluster_id)
+                    if plan.new_labels[index][1]["previous"] is None
+                    else found[plan.new_labels[index][1]["previous"]]
+                ),
                 "version": 1,
                 "documents_bytes": 0,
                 "imported_on": plan.today,
@@ -723,9 +868,11 @@ def _insert_applications(plan: Plan, ids: dict[str, int], now: datetime) -> list
 def _write_labels(plan: Plan, ids: dict[str, int], actor: User | None, now: datetime) -> None:
     if not plan.new_labels:
         return
+    _close_followed(plan, actor, now)
     application_ids = _insert_applications(plan, ids, now)
-    db.session.execute(
-        insert(Label),
+    default_reason = _("Revoked before import")
+    inserted = db.session.execute(
+        insert(Label).returning(Label.id, Label.number),
         [
             {
                 "cluster_id": ids[key],
@@ -737,10 +884,29 @@ def _write_labels(plan: Plan, ids: dict[str, int], actor: User | None, now: date
                 "issued_on": label["interview_month"],
                 "valid_until": label["valid_until"],
                 "status": label["status"],
+                # When it was revoked is not in an agency's records either.
+                "revocation_reason": (
+                    label["reason"] or default_reason
+                    if label["status"] == LabelStatus.REVOKED
+                    else None
+                ),
             }
             for (key, label), application_id in zip(plan.new_labels, application_ids, strict=True)
         ],
     )
+    label_ids = {number: label_id for label_id, number in inserted}
+    successors = [
+        {"id": label_ids[label["number"]], "superseded_by_id": label_ids[label["superseded_by"]]}
+        for _key, label in plan.new_labels
+        if label["superseded_by"]
+    ]
+    if successors:
+        db.session.execute(update(Label), successors)
+    for label, number, _level in plan.followed:
+        # A revoked label stays revoked; a live or expired one is superseded.
+        if label.status in (LabelStatus.VALID, LabelStatus.LAPSED, LabelStatus.EXPIRED):
+            label.status = LabelStatus.SUPERSEDED
+            label.superseded_by_id = label_ids[number]
     db.session.execute(
         insert(AuditEntry),
         [
@@ -757,6 +923,30 @@ def _write_labels(plan: Plan, ids: dict[str, int], actor: User | None, now: date
             for (_key, label), application_id in zip(plan.new_labels, application_ids, strict=True)
         ],
     )
+
+
+def _close_followed(plan: Plan, actor: User | None, now: datetime) -> None:
+    """The path of a recorded label that a new one follows ends as a renewal's or an
+    upgrade's would; first, as a cluster has one open application at a time."""
+    for label, number, level in plan.followed:
+        application = label.application
+        if application.state in CLOSED_STATES:
+            continue
+        before, application.state = application.state, followed_state(label.level, level)
+        bump_version(application)  # a concurrent step fails instead of being lost
+        db.session.add(
+            AuditEntry(
+                application_id=application.id,
+                event=IMPORT_EVENT,
+                from_state=before,
+                to_state=application.state,
+                actor_id=actor.id if actor else None,
+                at=now,
+                comment=None,
+                data={"file": plan.file_name, "label": number},
+            )
+        )
+    db.session.flush()
 
 
 # --- uploads kept between preview and confirmation -----------------------------------
@@ -818,6 +1008,8 @@ EXAMPLE = {
     "interview_month": "2025-03",
     "valid_until": "2027-03-31",
     "status": "",
+    "manager_language": "it",
+    "revocation_reason": "",
 }
 
 

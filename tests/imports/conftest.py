@@ -1,20 +1,20 @@
-"""Portfolio files to import, and the standard cast with a clock fixed on the import day."""
+"""Portfolio files to import, and the standard cast with a clock fixed on the import day
+(the web tests' seed day and clock, reused)."""
 
 import csv
 import io
-from collections.abc import Iterator
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from flask import Flask
 from openpyxl import Workbook
 
 from certtrack.services.portfolio_import import COLUMNS
 from tests.builders import Cast, make_cast
+from tests.web import conftest as web
 
-TODAY = date(2026, 11, 25)
+# The import day and its clock are the web tests' seed day and clock.
+TODAY = web.TODAY
+frozen = web.frozen
 HEADERS_EN = [names["en"] for names in COLUMNS.values()]
 HEADERS_IT = [names["it"] for names in COLUMNS.values()]
 # A cluster with two managers and a label in force, another with a lapsed label, and
@@ -48,14 +48,6 @@ def xlsx_bytes(rows: list[list[object]], headers: list[str] = HEADERS_IT) -> byt
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture
-def frozen() -> Iterator[None]:
-    with time_machine.travel(
-        datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Rome")), tick=False
-    ):
-        yield
 
 
 @pytest.fixture

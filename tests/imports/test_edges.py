@@ -14,6 +14,7 @@ from certtrack.models import Agency, Cluster, Label, PortfolioUpload
 from tests.builders import PASSWORD, make_cast
 from tests.builders import snapshot as db_snapshot
 from tests.imports.conftest import GOOD, csv_bytes, xlsx_bytes
+from tests.web.conftest import sign_in
 
 
 @dataclass
@@ -58,13 +59,6 @@ def scalar(app, query):
 BAD_ROW = ["Cluster X", "IT", "", "", "", "", "", "Platinum", "N-9", "2025-01", "2027-01-31", ""]
 
 
-def sign_in(client, email):
-    client.post("/logout")
-    response = client.post("/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
 def upload(client, content, name, **data):
     return client.post(
         "/import", data={"file": (io.BytesIO(content), name), **data},
@@ -73,7 +67,7 @@ def upload(client, content, name, **data):
 
 
 def test_page_previews_then_imports_once(cast, app):
-    client = sign_in(app.test_client(), cast.coordinator)
+    client = sign_in(app.test_client(), cast.coordinator, PASSWORD)
     assert 'href="/import"' in client.get("/").get_data(as_text=True)  # in the navigation
     response = upload(client, csv_bytes(GOOD), "portfolio.csv", agency_id=cast.agency_id)
     assert response.status_code == 302
@@ -91,7 +85,7 @@ def test_page_previews_then_imports_once(cast, app):
 
 
 def test_page_refuses_bad_rows_and_keeps_everything_as_it_was(cast, app):
-    client = sign_in(app.test_client(), cast.coordinator)
+    client = sign_in(app.test_client(), cast.coordinator, PASSWORD)
     before = snapshot(app)
     response = upload(client, xlsx_bytes([*GOOD, BAD_ROW]), "p.xlsx", agency_id=cast.agency_id)
     preview_url = response.headers["Location"]
@@ -107,7 +101,7 @@ def test_page_refuses_bad_rows_and_keeps_everything_as_it_was(cast, app):
 
 
 def test_page_refuses_unreadable_files_beside_the_field(cast, app):
-    client = sign_in(app.test_client(), cast.coordinator)
+    client = sign_in(app.test_client(), cast.coordinator, PASSWORD)
     for content, name, says in [
         (b"", "empty.csv", "The file is empty."),
         (b"%PDF-1.4", "x.pdf", "Upload a CSV or an Excel (XLSX) file."),
@@ -120,10 +114,10 @@ def test_page_refuses_unreadable_files_beside_the_field(cast, app):
 
 
 def test_a_coordinator_never_imports_into_or_sees_another_agency(cast, app):
-    other = sign_in(app.test_client(), cast.other_coordinator)
+    other = sign_in(app.test_client(), cast.other_coordinator, PASSWORD)
     response = upload(other, csv_bytes(GOOD), "p.csv", agency_id=cast.agency_id)
     assert response.status_code == 422  # not one of their choices
-    mine = sign_in(app.test_client(), cast.coordinator)
+    mine = sign_in(app.test_client(), cast.coordinator, PASSWORD)
     preview_url = upload(mine, csv_bytes(GOOD), "p.csv", agency_id=cast.agency_id).headers[
         "Location"
     ]
@@ -138,12 +132,12 @@ def test_a_coordinator_never_imports_into_or_sees_another_agency(cast, app):
     assert "Another cluster already has this name." in page
     assert "CZ" not in re.sub(r"<[^>]+>", "", page.split("<main", 1)[-1]).split()
     assert scalar(app, select(Cluster.sector).where(Cluster.id == cast.other_cluster_id)) != "Cars"
-    manager = sign_in(app.test_client(), cast.manager)
+    manager = sign_in(app.test_client(), cast.manager, PASSWORD)
     assert manager.get("/import").status_code == 403
 
 
 def test_templates_download_in_both_languages(cast, app):
-    client = sign_in(app.test_client(), cast.coordinator)
+    client = sign_in(app.test_client(), cast.coordinator, PASSWORD)
     csv_it = client.get("/import/template?format=csv&language=it")
     assert csv_it.status_code == 200 and csv_it.data.startswith(b"Nome del cluster,Paese")
     xlsx = client.get("/import/template?format=xlsx&language=en")
@@ -216,7 +210,7 @@ def test_api_previews_commits_all_or_none_and_is_idempotent(cast, app):
 
 def test_page_refuses_an_oversized_file_beside_the_field(cast, app):
     app.config["IMPORT_MAX_BYTES"] = 1024 * 1024
-    client = sign_in(app.test_client(), cast.coordinator)
+    client = sign_in(app.test_client(), cast.coordinator, PASSWORD)
     big = csv_bytes(GOOD) + b"\n" * (1024 * 1024)
     # Encoded here: the test client spools bodies this large to a file it never closes.
     boundary, body = encode_multipart(
@@ -231,7 +225,7 @@ def test_page_refuses_an_oversized_file_beside_the_field(cast, app):
 
 
 def test_an_admin_imports_into_any_agency(cast, app):
-    client = sign_in(app.test_client(), "admin@certtrack.example")
+    client = sign_in(app.test_client(), "admin@certtrack.example", PASSWORD)
     other = scalar(app, select(Agency.id).where(Agency.short_name == "CZI"))
     rows = [["Brno Cluster", "CZ", "", "", "", "", "", "", "", "", "", ""]]
     preview_url = upload(client, csv_bytes(rows), "p.csv", agency_id=other).headers["Location"]

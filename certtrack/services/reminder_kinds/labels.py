@@ -159,7 +159,8 @@ LABEL_EXPIRY = ReminderKind(
 
 
 def _lapsed(today: date, policy: Policy) -> Candidates:
-    return _labels(Application.state == State.LAPSED)
+    # A revoked label's application lapses too, but there is nothing to renew.
+    return _labels(Application.state == State.LAPSED, Label.status == LabelStatus.LAPSED)
 
 
 def _lapsed_notice(row: Columns, today: date, policy: Policy) -> Notice:
@@ -207,6 +208,7 @@ def _in_grace(today: date, policy: Policy) -> Candidates:
     # valid_until >= grace_cutoff(...) is today <= grace_end(valid_until) in SQL.
     return _labels(
         Application.state == State.LAPSED,
+        Label.status == LabelStatus.LAPSED,  # not revoked
         Label.valid_until >= grace_cutoff(today, policy.grace_months),
     )
 
