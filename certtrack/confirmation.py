@@ -23,7 +23,7 @@ def ask(
     consequence: Any,
     action: str,
     back: str,
-    style: str = "danger",
+    tone: str = "danger",
     hidden: Mapping[str, Any] | None = None,
     reason: str | None = None,
 ) -> tuple[str, int]:
@@ -35,7 +35,7 @@ def ask(
         consequence=consequence,
         action=action,
         back=back,
-        style=style,
+        tone=tone,
         hidden=dict(hidden or {}),
         reason=reason,
     )

@@ -228,7 +228,7 @@ def fire(application_id: int, event: str) -> Response | tuple[str, int]:
             consequence=transition.confirm,
             action=url_for("applications.fire", application_id=application.id, event=event),
             back=page,
-            style=transition.style,
+            tone=transition.style,
             hidden={"version": form.get("version") or application.version},
             reason=form.get("reason", "") if transition.takes_reason else None,
         )
