@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
 
 from certtrack.models import Level, TargetKind
 from certtrack.services.programme import KINDS
@@ -17,8 +17,7 @@ class TargetForm(FlaskForm):
     kind = SelectField(
         _l("Kind of target"),
         choices=[(kind.value, rule.name) for kind, rule in KINDS.items()],
-        validators=[InputRequired(_l("Choose the kind of target."))],
-        validate_choice=True,
+        validate_choice=True,  # (no `required`: a select always has a choice)
     )
     level = SelectField(
         _l("Level"),

@@ -139,7 +139,6 @@ def _page(found: Agency | None) -> str:
         medians=figures.stage_medians,
         progress=[programme.progress(t, figures, today) for t in targets] if found else [],
         may_set_targets=found is not None and permissions.target_refusal(user, found) is None,
-        delete_form=DeleteForm(),
         today=today,
     )
 

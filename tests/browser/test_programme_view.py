@@ -11,7 +11,7 @@ from tests.browser.test_bronze_path import sign_in
 def test_the_programme_view(page: Page, server: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 1400})
     sign_in(page, server, "coordinator@informest.example")
-    page.get_by_role("link", name="Programme", exact=True).first.click()
+    page.get_by_role("link", name="Programme", exact=True).first.click()  # in the main navigation
     expect(page.get_by_role("heading", name="Programme of Informest")).to_be_visible()
     expect(page.locator("nav a[aria-current='page']", has_text="Programme")).to_be_visible()
     expect(page.get_by_role("row", name="3 Gold labels")).to_be_visible()
