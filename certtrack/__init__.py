@@ -27,6 +27,7 @@ from certtrack.imports import bp as imports_bp
 from certtrack.labels import bp as labels_bp
 from certtrack.main import bp as main_bp
 from certtrack.notifications import bp as notifications_bp
+from certtrack.programme import bp as programme_bp
 from certtrack.recommendations import bp as recommendations_bp
 from certtrack.register import bp as register_bp
 from certtrack.reports import bp as reports_bp
@@ -125,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         exports_bp,
         imports_bp,
+        programme_bp,
         labels_bp,
         register_bp,
     ):

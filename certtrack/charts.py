@@ -1,4 +1,4 @@
-"""Server-side SVG charts of the benchmarking report (no JavaScript): per area, each
+"""Server-side SVG charts (no JavaScript): for the benchmarking report, per area, each
 indicator's own value against the chosen peer group's median and interquartile range.
 
 Each indicator row has its own scale: the indicator's range where it has one (a 0-4
@@ -7,6 +7,7 @@ a little above the higher of the third quartile and the value. The charts are im
 with a title and a description; the page and the PDF give the same figures in a table
 next to them. Colours keep WCAG AA contrast on white (text 4.5:1, marks 3:1)."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -138,3 +139,113 @@ def _legend(top: int) -> str:
         )
         + "</g>"
     )
+
+
+# The programme's charts: bars (stacked when there are several series) and lines, drawn
+# the same way (an image with a title and a description; the page gives the table).
+SERIES_COLOURS = ("#0a58ca", "#b02a37", "#146c43", "#6f42c1", "#8a5a00")  # 3:1+ on white
+BAR_LABEL_END, BAR_START, BAR_END = 196, 204, 560
+BAR_ROW = 28
+LINE_TOP, LINE_HEIGHT, LINE_LEFT, LINE_RIGHT = 12, 180, 48, 620
+
+
+def _svg_open(chart_id: str, height: int, title: str, desc: str, css: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="{css}" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="sans-serif">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+
+
+def _series_legend(names: list[str], top: float) -> str:
+    parts, x = ["<g>"], float(BAR_START)
+    for i, name in enumerate(names):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="12" height="12" fill="{colour}"/>')
+        parts.append(_text(x + 16, top + 10, name, font_size="11", fill=TEXT))
+        x += 28 + 7 * len(name)
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    rows: list[tuple[str, list[float]]],
+    series: list[str],
+    figure: Callable[[float], str],
+) -> Markup:
+    """Horizontal bars, one per row (its name, then its value for each of `series`,
+    stacked), on one scale from 0; `figure` writes a row's total beside its bar."""
+    legend = LEGEND if len(series) > 1 else 8
+    height = TOP + BAR_ROW * max(len(rows), 1) + legend
+    parts = _svg_open(chart_id, height, title, desc, "programme-chart")
+    top_value = max((sum(values) for _name, values in rows), default=0) or 1
+    scale = (BAR_END - BAR_START) / top_value
+    for i, (name, values) in enumerate(rows):
+        top = TOP + BAR_ROW * i
+        parts.append("<g>")
+        parts.append(_text(BAR_LABEL_END, top + 18, name, "end", font_size="12", fill=TEXT))
+        x = float(BAR_START)
+        for j, value in enumerate(values):
+            if value > 0:
+                width = value * scale
+                colour = SERIES_COLOURS[j % len(SERIES_COLOURS)]
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{top + 5}" width="{width:.1f}" '
+                    f'height="{BAR_ROW - 10}" fill="{colour}"/>'
+                )
+                x += width
+        parts.append(_text(x + 6, top + 18, figure(sum(values)), font_size="11", fill=MUTED))
+        parts.append("</g>")
+    if len(series) > 1:
+        parts.append(_series_legend(series, TOP + BAR_ROW * len(rows) + 10))
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every text in it is escaped)
+
+
+def line_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    points: list[str],
+    series: list[tuple[str, list[float]]],
+    figure: Callable[[float], str],
+) -> Markup:
+    """One line per series over `points` (the x axis, e.g. years), on one scale from 0
+    whose top `figure` writes."""
+    height = LINE_TOP + LINE_HEIGHT + 24 + LEGEND
+    parts = _svg_open(chart_id, height, title, desc, "programme-chart")
+    bottom = LINE_TOP + LINE_HEIGHT
+    top_value = max((v for _name, values in series for v in values), default=0) or 1
+    step = (LINE_RIGHT - LINE_LEFT) / max(len(points) - 1, 1)
+
+    def at(i: int, value: float) -> tuple[float, float]:
+        return LINE_LEFT + step * i, bottom - value / top_value * LINE_HEIGHT
+
+    parts.append(
+        f'<g><line x1="{LINE_LEFT}" y1="{bottom}" x2="{LINE_RIGHT}" y2="{bottom}" '
+        f'stroke="{RULE}" stroke-width="1"/>'
+        + _text(LINE_LEFT - 6, bottom, figure(0), "end", font_size="10", fill=MUTED)
+        + _text(LINE_LEFT - 6, LINE_TOP + 8, figure(top_value), "end", font_size="10", fill=MUTED)
+        + "".join(
+            _text(at(i, 0)[0], bottom + 16, point, "middle", font_size="10", fill=MUTED)
+            for i, point in enumerate(points)
+        )
+        + "</g>"
+    )
+    for j, (_name, values) in enumerate(series):
+        colour = SERIES_COLOURS[j % len(SERIES_COLOURS)]
+        xy = [at(i, value) for i, value in enumerate(values)]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+        parts.append(
+            f'<g><polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
+            + "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>' for x, y in xy)
+            + "</g>"
+        )
+    parts.append(_series_legend([name for name, _values in series], bottom + 30))
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every text in it is escaped)

@@ -5,7 +5,7 @@ from werkzeug.wrappers import Response
 
 from certtrack.clock import local_today
 from certtrack.models import Role, State
-from certtrack.services import portfolio
+from certtrack.services import portfolio, programme
 from certtrack.web import actor, first, paginate, roles_required
 from certtrack.workflow import requirements
 from certtrack.workflow.policy import load_policy
@@ -49,6 +49,8 @@ def coordinator_home() -> str:
     counts = portfolio.state_counts(user, portfolio.BoardFilters(), portfolio.OPEN_STATES)
     to_decide, stalled = portfolio.review_counts(user, day, policy)
     labels = portfolio.label_counts(user, day, policy, WINDOWS)
+    # A coordinator's agency; an admin's dashboard counts every agency.
+    agency_id = user.agency_id if user.role == Role.COORDINATOR else None
     return render_template(
         "dashboard/coordinator.html",
         counts=counts,
@@ -61,6 +63,10 @@ def coordinator_home() -> str:
         windows=WINDOWS,
         expiring=first(portfolio.expiring_query(user, day, max(WINDOWS))),
         lapsed=portfolio.with_grace_end(first(portfolio.lapsed_query(user, day, policy)), policy),
+        medians=programme.stage_medians(agency_id),
+        programme_link=url_for("programme.agency", agency_id=agency_id)
+        if agency_id
+        else url_for("programme.index"),
         day=day,
     )
 

@@ -7,12 +7,12 @@ from typing import Any
 from sqlalchemy import select
 
 from certtrack.clock import local_today
-from certtrack.demo.data import AGENCIES, CLUSTERS, PASSWORD, PEOPLE, cluster_profile
+from certtrack.demo.data import AGENCIES, CLUSTERS, PASSWORD, PEOPLE, TARGETS, cluster_profile
 from certtrack.demo.peers import seed_peers
 from certtrack.demo.stories import STORIES
 from certtrack.demo.story import Story
 from certtrack.extensions import db
-from certtrack.models import Agency, Application, Cluster, User
+from certtrack.models import Agency, Application, Cluster, ProgrammeTarget, User
 from certtrack.services.clusters import create_cluster
 from certtrack.services.time_events import run_time_events
 from certtrack.services.users import create_user
@@ -36,8 +36,28 @@ def seed(today: date | None = None) -> list[str]:
         tell(story, people, today)
         told += 1
     seed_peers(today, people, admin)
+    _targets(agencies, today)
     run_time_events(today)
     return _logins(told, today)
+
+
+def _targets(agencies: dict[str, Agency], today: date) -> None:
+    """The demo agencies' programme targets, once (an agency with targets keeps its own)."""
+    kept = set(db.session.scalars(select(ProgrammeTarget.agency_id)))
+    for short_name, kind, level, number, years, month, day in TARGETS:
+        agency = agencies[short_name]
+        if agency.id in kept:
+            continue
+        db.session.add(
+            ProgrammeTarget(
+                agency_id=agency.id,
+                kind=kind,
+                level=level,
+                number=number,
+                due_on=date(today.year + years, month, day),
+            )
+        )
+    db.session.commit()
 
 
 def _agencies() -> list[Agency]:

@@ -5,6 +5,8 @@ release) and one example cluster for each of its three international counterpart
 from decimal import Decimal
 from typing import Any
 
+from certtrack.models import Level, TargetKind
+
 PASSWORD = "certtrack-demo"  # noqa: S105  (the demo's published password)
 
 AGENCIES = [
@@ -12,6 +14,14 @@ AGENCIES = [
     ("CzechInvest", "CZI", "CZ", "Czech Republic", "https://www.czechinvest.org"),
     ("SV Oltenia Regional Development Agency", "SVO", "RO", "Sud-Vest Oltenia", None),
     ("Instituto de Fomento de la Region de Murcia", "INFO", "ES", "Region de Murcia", None),
+]
+
+# Programme targets: agency, kind, level, number, the due day's year after today's and
+# its month and day (Informest aims for "at least 3 Gold labels").
+TARGETS = [
+    ("INF", TargetKind.LABELS_AT_LEVEL, Level.GOLD, 3, 1, 12, 31),
+    ("INF", TargetKind.ALL_CLUSTERS_LABELLED, None, None, 0, 12, 31),
+    ("CZI", TargetKind.LABELS_AT_LEVEL, Level.SILVER, 2, 2, 6, 30),
 ]
 
 # name, agency, country, region, sector, website, staff FTE, committed members, types

@@ -19,6 +19,7 @@ from certtrack.models.enums import (
     RecommendationStatus,
     Role,
     State,
+    TargetKind,
 )
 from certtrack.models.heartbeat import SchedulerHeartbeat
 from certtrack.models.indicator import IndicatorDefinition, IndicatorScaleLevel, IndicatorValue
@@ -28,6 +29,7 @@ from certtrack.models.organisation import Agency, Cluster
 from certtrack.models.outbox import OutboxMessage, OutboxStatus
 from certtrack.models.peer import PeerCluster, PeerValue
 from certtrack.models.portfolio_upload import PortfolioUpload
+from certtrack.models.programme import ProgrammeTarget
 from certtrack.models.report import ProgressNote, Recommendation, Report
 from certtrack.models.setting import Setting
 from certtrack.models.token import ApiToken, CalendarFeed
@@ -67,6 +69,7 @@ __all__ = [
     "PeerValue",
     "PortfolioUpload",
     "Priority",
+    "ProgrammeTarget",
     "ProgressNote",
     "Recommendation",
     "RecommendationStatus",
@@ -75,6 +78,7 @@ __all__ = [
     "SchedulerHeartbeat",
     "Setting",
     "State",
+    "TargetKind",
     "User",
     "UserSession",
     "consultant_conflict",

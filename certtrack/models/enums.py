@@ -108,6 +108,15 @@ class RecommendationStatus(StrEnum):
 OPEN_RECOMMENDATION_STATUSES = (RecommendationStatus.OPEN, RecommendationStatus.IN_PROGRESS)
 
 
+class TargetKind(StrEnum):
+    """The kinds of programme target (their wording and rules: services/programme.py).
+    LABELS_AT_LEVEL: N labels of a level held by a date; ALL_CLUSTERS_LABELLED: every
+    cluster of the agency holds a label by a date."""
+
+    LABELS_AT_LEVEL = "labels_at_level"
+    ALL_CLUSTERS_LABELLED = "all_clusters_labelled"
+
+
 class MemberType(StrEnum):
     SME = "sme"
     LARGE_COMPANY = "large_company"

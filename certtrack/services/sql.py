@@ -4,7 +4,7 @@ operations (the daily pass builds its messages in SQL, not row by row in Python)
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ColumnElement, Date, String, cast, literal
+from sqlalchemy import JSON, Boolean, ColumnElement, Date, Float, String, cast, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -158,3 +158,22 @@ def json_of(pairs: dict[str, Any]) -> json_object:
     for name, value in pairs.items():
         arguments += [literal(name), value if isinstance(value, ColumnElement) else literal(value)]
     return json_object(*arguments)
+
+
+class days_between(FunctionElement[float]):
+    """The days (with their fraction) from one timestamp column to another."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(days_between, "postgresql")
+def _days_between_postgresql(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(julianday({end}) - julianday({start}))"

@@ -251,3 +251,43 @@ def import_refusal(actor: User | None, agency: Agency | None) -> WorkflowError |
     if agency is not None and actor.role == Role.COORDINATOR and actor.agency_id != agency.id:
         return ForbiddenForRole(_("Coordinators import into their own agency only."))
     return None
+
+
+# Who reads an agency's programme and sets its targets: its coordinators, admins for any
+# agency (and the view across all agencies).
+PROGRAMME_READERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+TARGET_SETTERS = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+
+def programme_refusal(actor: User | None, agency: Agency | None) -> WorkflowError | None:
+    """Why `actor` may not read the programme of `agency` (None: of every agency, which
+    only admins read), or None."""
+    return _agency_refusal(
+        actor,
+        agency,
+        PROGRAMME_READERS,
+        _("Only coordinators and administrators read a programme."),
+        _("Coordinators read their own agency's programme only."),
+    )
+
+
+def target_refusal(actor: User | None, agency: Agency) -> WorkflowError | None:
+    """Why `actor` may not create, change or delete the programme targets of `agency`,
+    or None: its coordinators, and admins for any agency."""
+    return _agency_refusal(
+        actor,
+        agency,
+        TARGET_SETTERS,
+        _("Only coordinators and administrators set programme targets."),
+        _("Coordinators set their own agency's targets only."),
+    )
+
+
+def _agency_refusal(
+    actor: User | None, agency: Agency | None, roles: frozenset[Role], who: str, whose: str
+) -> WorkflowError | None:
+    if actor is None or not actor.active or actor.role not in roles:
+        return ForbiddenForRole(who)
+    if actor.role == Role.COORDINATOR and (agency is None or actor.agency_id != agency.id):
+        return ForbiddenForRole(whose)
+    return None

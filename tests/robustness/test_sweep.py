@@ -92,6 +92,7 @@ def valid_path_values(app: Flask) -> dict[str, dict[str, str]]:
         "cluster_id": ids["area"],
         "user_id": ids["user"],
         "agency_id": ids["agency"],
+        "target_id": ids["target"],
         "recommendation_id": ids["area_rec"],
         "document_id": ids["area_doc"],
         "token_id": "999999",  # not the sweep's own token

@@ -204,3 +204,38 @@ def test_no_page_shows_another_persons_import_preview(role, demo, client):
     pages = [c.url for c in cases(demo_ids(demo)) if c.method == "GET" and c.expect[role] == 200]
     leaks = [u for u in pages if "import-marker" in readable_text(client.get(u, buffered=True))]
     assert pages and not leaks
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if ROLES[role] and role != "admin"])
+def test_no_page_shows_another_agencys_programme(role, demo, client):
+    """CzechInvest's target (a marker number and due day) and its programme figures are
+    read by its coordinators and admins only: never on a page another role opens."""
+    from datetime import date
+
+    from certtrack.models import Agency, ProgrammeTarget, TargetKind
+
+    with demo.app_context():
+        czech = db.session.scalar(select(Agency).where(Agency.short_name == "CZI"))
+        db.session.add(
+            ProgrammeTarget(
+                agency_id=czech.id,
+                kind=TargetKind.LABELS_AT_LEVEL,
+                level="gold",
+                number=8765,
+                due_on=date(2039, 3, 17),
+            )
+        )
+        db.session.commit()
+        czech_id = czech.id
+    sign_in(client, ROLES[role])
+    pages = [c.url for c in cases(demo_ids(demo)) if c.method == "GET" and c.expect[role] == 200]
+    if role != "other_coord":
+        pages += [f"/programme/{czech_id}", f"/programme/{czech_id}.csv"]
+    leaks = []
+    for url in pages:
+        text = readable_text(client.get(url, buffered=True))
+        if role != "other_coord" and ("8765" in text or "2039-03-17" in text):
+            leaks.append(url)
+    assert pages and not leaks, leaks
+    if role == "other_coord":  # their own programme shows it
+        assert "8765" in client.get(f"/programme/{czech_id}").get_data(as_text=True)

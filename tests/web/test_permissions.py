@@ -10,7 +10,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import Agency, Cluster, Document, Label, Recommendation, User
+from certtrack.models import (
+    Agency,
+    Cluster,
+    Document,
+    Label,
+    ProgrammeTarget,
+    Recommendation,
+    User,
+)
 from tests.web.conftest import open_application_id, sign_in
 
 ROLES = {
@@ -159,6 +167,16 @@ def cases(ids: dict[str, int]) -> list[Case]:
         # Only its uploader opens a preview; a forged token is no one's.
         Case("GET", "imports.preview", "/import/forged", only(404, "admin", "coord", "other_coord")),
         Case("POST", "imports.preview", "/import/forged", only(404, "admin", "coord", "other_coord")),
+        Case("GET", "programme.index", "/programme", {**only(200, "admin"), "coord": 302, "other_coord": 302}),
+        Case("GET", "programme.agency", f"/programme/{ids['agency']}", only(200, "admin", "coord")),
+        Case("GET", "programme.csv_all", "/programme.csv", only(200, "admin")),
+        Case("GET", "programme.csv_agency", f"/programme/{ids['agency']}.csv", only(200, "admin", "coord")),
+        Case("GET", "programme.new_target", f"/programme/{ids['agency']}/targets/new", only(200, "admin", "coord")),
+        Case("POST", "programme.new_target", f"/programme/{ids['agency']}/targets/new", only(422, "admin", "coord"), {"kind": "labels_at_level"}),
+        Case("GET", "programme.edit_target", f"/programme/targets/{ids['target']}/edit", only(200, "admin", "coord")),
+        Case("POST", "programme.edit_target", f"/programme/targets/{ids['target']}/edit", only(422, "admin", "coord"), {"kind": "labels_at_level", "number": "0"}),
+        # Last of the target's cases: it is gone afterwards.
+        Case("POST", "programme.delete_target", f"/programme/targets/{ids['target']}/delete", only(302, "admin", "coord")),
         Case("GET", "admin.revoke_label", f"/admin/labels/{ids['label']}/revoke", only(200, "admin")),
         Case("POST", "admin.revoke_label", f"/admin/labels/{ids['label']}/revoke", only(422, "admin"), {"reason": ""}),
         # For load balancers and monitoring: no sign-in. No scheduler runs in these tests,
@@ -191,6 +209,12 @@ def demo_ids(app: Flask) -> dict[str, int]:
                 select(Document.id).where(Document.application_id == area_app)
             ),
             "label": db.session.scalar(select(Label.number).order_by(Label.id)),
+            "target": db.session.scalar(
+                select(ProgrammeTarget.id)
+                .join(Agency, Agency.id == ProgrammeTarget.agency_id)
+                .where(Agency.short_name == "INF")
+                .order_by(ProgrammeTarget.id)
+            ),
         }
 
 
@@ -227,6 +251,7 @@ def test_the_matrix_covers_every_route(app):
             "agency",
             "label",
             "area_doc",
+            "target",
         ],
         1,
     )
