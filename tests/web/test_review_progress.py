@@ -47,5 +47,6 @@ def test_dashboard_shows_each_reviews_progress_counted_in_sql(demo, client):
         )
         assert requirements.progress_of([]) == {}
     page = client.get("/dashboard").get_data(as_text=True)
-    row = re.search(r"<tr>\s*<td>Polo Tecnologico di Pordenone</td>.*?</tr>", page, re.S)
+    name = r"<td><a href=\"[^\"]+\">Polo Tecnologico di Pordenone</a></td>"
+    row = re.search(rf"<tr>\s*{name}.*?</tr>", page, re.S)
     assert row and f"{answered} of {total} answered" in row.group(0)
