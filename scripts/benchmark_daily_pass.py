@@ -27,8 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -186,7 +184,7 @@ def child(args: argparse.Namespace) -> None:
     from certtrack import create_app
     from certtrack.extensions import db
     from certtrack.services.reminders import run_daily_pass
-    from certtrack.statements import recorded
+    from certtrack.statements import recorded, timed
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=args.url)
     with app.app_context():
@@ -221,7 +219,9 @@ def child(args: argparse.Namespace) -> None:
                     "statements": len(statements),
                     "events": result.events,
                     "messages": result.written,
-                    "slowest": sorted(durations, reverse=True)[: args.slowest],
+                    "slowest": sorted(((ms / 1000, sql) for sql, ms in durations), reverse=True)[
+                        : args.slowest
+                    ],
                 }
             )
         db.engine.dispose()
@@ -230,28 +230,6 @@ def child(args: argparse.Namespace) -> None:
             {"days": days, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
         )
     )
-
-
-@contextmanager
-def timed(engine: Any) -> Iterator[list[tuple[float, str]]]:
-    """Each statement's seconds and its first words, to find the slow ones."""
-    from sqlalchemy import event
-
-    durations: list[tuple[float, str]] = []
-
-    def before(conn: Any, *_args: Any) -> None:
-        conn.info["started"] = time.perf_counter()
-
-    def after(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        durations.append((time.perf_counter() - conn.info.pop("started"), statement))
-
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    try:
-        yield durations
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-        event.remove(engine, "after_cursor_execute", after)
 
 
 def run_child(url: str, size: int, args: argparse.Namespace, *extra: str) -> dict[str, Any]:

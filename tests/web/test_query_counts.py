@@ -199,9 +199,13 @@ BOUNDED_PAGES = {
         "/expiring",
         "/expiring?within=180&page=2&lapsed_page=2",
         "/notifications",
+        "/programme/1",
+        "/programme/1.csv",
     ],
     "admin@scale.example": [
         "/dashboard",
+        "/programme",
+        "/programme.csv",
         "/board",
         "/clusters",
         "/expiring",
@@ -254,6 +258,7 @@ def test_pages_stay_the_same_size_with_ten_times_the_data(migrated, frozen):
     assert board.count('rel="next"') >= 5  # most columns hold more than a page
     expiring = small["coordinator1@scale.example", "/expiring"][1]
     assert expiring.count('rel="next"') == 2  # the window's labels and the lapsed ones
+    assert "Programme of" in small["coordinator1@scale.example", "/programme/1"][1]
 
 
 def repeat_steps(app: Flask, application_id: int, times: int) -> None:
