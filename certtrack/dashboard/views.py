@@ -63,7 +63,7 @@ def coordinator_home() -> str:
         windows=WINDOWS,
         expiring=first(portfolio.expiring_query(user, day, max(WINDOWS))),
         lapsed=portfolio.with_grace_end(first(portfolio.lapsed_query(user, day, policy)), policy),
-        medians=programme.stage_medians(agency_id),
+        medians=programme.stage_medians(agency_id, day),
         programme_link=url_for("programme.agency", agency_id=agency_id)
         if agency_id
         else url_for("programme.index"),

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.models.base import Base, str_enum
@@ -16,11 +16,22 @@ if TYPE_CHECKING:
 
 class AuditEntry(Base):
     __tablename__ = "audit_entry"
+    # An application's history in order, with the states of each step: the time in a
+    # stage finds the step that began a stay from the index alone. It begins with the
+    # application, so it also serves the lookups by application.
+    __table_args__ = (
+        Index(
+            "ix_audit_entry_application_history",
+            "application_id",
+            "at",
+            "id",
+            "from_state",
+            "to_state",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("application.id", ondelete="CASCADE"), index=True
-    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(40))
     # None for the step that created the application.
     from_state: Mapped[State | None] = mapped_column(str_enum(State))

@@ -136,7 +136,8 @@ def test_the_figures_of_a_hand_made_portfolio(app, portfolio):
     medians = {m.stage: (m.median_days, m.stays) for m in found.stage_medians}
     assert medians[State.DRAFT] == (25.0, 4)  # 10, 20, 30, 40: the middle two averaged
     assert medians[State.LAPSED] == (10.0, 1)
-    assert medians[State.RENEWAL_DUE] == (4.0, 1)
+    # H's renewal-due stay ended on 5 October 2025, over a year ago: not counted.
+    assert medians[State.RENEWAL_DUE] == (None, 0)
     assert medians[State.FOLLOW_UP] == (None, 0)  # A's follow-up has not started
     assert found.renewals == {"on_time": 1, "after_lapse": 1, "lapsed": 0}
     assert found.recommendations == {
@@ -155,8 +156,20 @@ def test_the_median_of_an_odd_number_of_stays_is_the_middle_one(app, portfolio):
             )
         )
         db.session.commit()
-        medians = {m.stage: m for m in programme.stage_medians(portfolio["agency"])}
+        medians = {m.stage: m for m in programme.stage_medians(portfolio["agency"], TODAY)}
     assert (medians[State.DRAFT].median_days, medians[State.DRAFT].stays) == (20.0, 3)
+
+
+def test_the_time_in_stage_counts_the_stays_ended_in_the_last_year(app, portfolio):
+    """H's renewal-due stay (4 days, ended 5 October 2025) counts until 365 days after
+    it ended, then drops out; the stays of 2026 stay counted."""
+    with app.app_context():
+        agency = portfolio["agency"]
+        counted = {m.stage: m for m in programme.stage_medians(agency, date(2026, 10, 5))}
+        later = {m.stage: m for m in programme.stage_medians(agency, date(2026, 10, 6))}
+    assert (counted[State.RENEWAL_DUE].median_days, counted[State.RENEWAL_DUE].stays) == (4.0, 1)
+    assert (later[State.RENEWAL_DUE].median_days, later[State.RENEWAL_DUE].stays) == (None, 0)
+    assert (later[State.DRAFT].median_days, later[State.DRAFT].stays) == (25.0, 4)
 
 
 def add_target(app: Flask, agency_id: int, kind: TargetKind, level, number, due_on) -> int:  # type: ignore[no-untyped-def]
