@@ -119,12 +119,24 @@ def seed_scale(
     except Exception:
         db.session.rollback()
         raise
+    _analyze()
     seeder.made.seconds = time.perf_counter() - started
     return seeder.made
 
 
 def _holds_data() -> bool:
     return any(db.session.scalar(select(func.count()).select_from(model)) for model in TABLES[:4])
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics after the bulk inserts, so the pages' plans are
+    chosen for the tables as they now are (SQLite keeps none until ANALYZE runs, and
+    PostgreSQL's autovacuum would analyse them only later). On SQLite a sample of each
+    index is enough and keeps it quick."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("PRAGMA analysis_limit = 1000"))
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 def _advance_sequences() -> None:
