@@ -1,16 +1,19 @@
 """HTML sizes, render times and SQL statement counts of the busiest pages at scale.
 
     .venv/bin/python scripts/benchmark_pages.py [--clusters 10000] [--labels-per-cluster 10]
-        [--runs 20] [--slowest 3]
+        [--runs 20] [--slowest 3] [--postgresql] [--only /board]
+    DATABASE_URL=postgresql+psycopg://... .venv/bin/python scripts/benchmark_pages.py
 
-Seeds an empty SQLite database (or DATABASE_URL; one seeded by an earlier run is
+Seeds an empty SQLite database (with --postgresql a database on a throwaway server
+started as tests/postgres.py does; or DATABASE_URL, where one seeded by an earlier run is
 measured again as it is) with `flask seed-scale`'s seeder: one
 agency with N clusters in every state of the workflow and their chains of labels. Then
 signs in as each role and requests each page `runs` times through the WSGI app. Prints
 the HTML size in KB, the median and the 95th percentile in milliseconds and the
 statements per request, and flags a page over the budget (150 KB, p95 150 ms). With
 `--slowest N`, each page's N slowest statements follow (mean cursor time per request),
-the ones to look at with EXPLAIN. A figure to watch, not a test.
+the ones to look at with EXPLAIN; `--only TEXT` measures the pages whose address holds
+TEXT. A last line says whether every page met each target. A figure to watch, not a test.
 """
 
 import argparse
@@ -99,9 +102,27 @@ def main() -> None:
     parser.add_argument("--labels-per-cluster", type=int, default=10)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--slowest", type=int, default=0, help="statements shown per page")
+    parser.add_argument("--only", default="", help="only the pages whose address holds this")
+    parser.add_argument(
+        "--postgresql", action="store_true", help="start a throwaway PostgreSQL server"
+    )
     args = parser.parse_args()
+    url, stop = os.environ.get("DATABASE_URL"), None
+    if args.postgresql and url is None:
+        from tests import postgres
+
+        url, stop = postgres.start("certtrack_bench")
+    try:
+        run(url, args)
+    finally:
+        if stop is not None:
+            stop()
+
+
+def run(url: str | None, args: argparse.Namespace) -> None:
+    """Seed (unless already seeded), measure every page and print the table."""
     with tempfile.TemporaryDirectory() as tmp:
-        url = os.environ.get("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite")
+        url = url or f"sqlite:///{tmp}/bench.sqlite"
         app = create_app(
             "testing",
             SQLALCHEMY_DATABASE_URI=url,
@@ -119,7 +140,10 @@ def main() -> None:
                     f"seeded {args.clusters} clusters, {labels} labels in {made.seconds:.1f} s"
                     f" ({url.split(':')[0]})"
                 )
-        rows = [row for who, urls in PAGES.items() for row in measure(app, who, urls, args.runs)]
+        pages = {who: [u for u in urls if args.only in u] for who, urls in PAGES.items()}
+        rows = [
+            row for who, urls in pages.items() if urls for row in measure(app, who, urls, args.runs)
+        ]
         print(f"{'role':<12}{'page':<48}{'KB':>8}{'median ms':>10}{'p95 ms':>9}{'statements':>12}")
         for role, page, size, median, p95, statements, slowest in rows:
             over = "  over budget" if size > BUDGET_KB or p95 > BUDGET_MS else ""
@@ -127,8 +151,19 @@ def main() -> None:
             print(f"{role:<12}{page:<48}{figures}{over}")
             for ms, sql in slowest[: args.slowest]:
                 print(f"{'':<12}{ms:>8.1f} ms  {' '.join(sql.split())[:400]}")
+        print(summary(rows))
         with app.app_context():
             db.engine.dispose()
+
+
+def summary(rows: list[Row]) -> str:
+    """Whether every page met each target: "targets: 150 KB met, p95 150 ms NOT met"."""
+    size_met = all(size <= BUDGET_KB for _r, _p, size, *_rest in rows)
+    time_met = all(p95 <= BUDGET_MS for _r, _p, _s, _m, p95, *_rest in rows)
+    return (
+        f"targets: {BUDGET_KB} KB {'met' if size_met else 'NOT met'},"
+        f" p95 {BUDGET_MS} ms {'met' if time_met else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":
