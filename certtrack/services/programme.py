@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -54,6 +55,7 @@ YEARS_SHOWN = 15
 STAGES = tuple(state for state in State if state not in CLOSED_STATES)
 # The median time in each stage counts the stays that ended in these last days.
 STAY_WINDOW_DAYS = 365
+MEDIANS_CACHE = "certtrack.stage_medians"  # the app's extensions key of today's medians
 
 
 @dataclass(frozen=True)
@@ -377,6 +379,19 @@ def _clusters_by_stage(agency_id: int | None) -> list[tuple[State | None, int]]:
 
 
 def stage_medians(agency_id: int | None, today: date) -> list[StageMedian]:
+    """The median days in each stage (stays ended in the last STAY_WINDOW_DAYS), worked
+    out once a day per agency in each process: a figure over a year moves little within
+    a day, and reading a year's steps takes longer than a page may."""
+    cache = current_app.extensions.setdefault(MEDIANS_CACHE, {})
+    if any(day != today for _agency, day in cache):
+        cache.clear()  # a new day: yesterday's figures go
+    key = (agency_id, today)
+    if key not in cache:
+        cache[key] = _stage_medians(agency_id, today)
+    return list(cache[key])
+
+
+def _stage_medians(agency_id: int | None, today: date) -> list[StageMedian]:
     """The median days applications stayed in each stage, over the stays that ended in
     the STAY_WINDOW_DAYS up to `today` (a stay ends at the next step that changes the
     state; stays under way are not counted). Recent stays are what the process does

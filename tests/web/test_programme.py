@@ -15,6 +15,7 @@ from certtrack.demo.story import Story, at
 from certtrack.extensions import db
 from certtrack.models import (
     Agency,
+    Application,
     AuditEntry,
     Cluster,
     LabelStatus,
@@ -170,6 +171,22 @@ def test_the_time_in_stage_counts_the_stays_ended_in_the_last_year(app, portfoli
     assert (counted[State.RENEWAL_DUE].median_days, counted[State.RENEWAL_DUE].stays) == (4.0, 1)
     assert (later[State.RENEWAL_DUE].median_days, later[State.RENEWAL_DUE].stays) == (None, 0)
     assert (later[State.DRAFT].median_days, later[State.DRAFT].stays) == (25.0, 4)
+
+
+def test_the_time_in_stage_is_worked_out_once_a_day(app, portfolio):
+    """A stay ended today counts from the next day: the medians are kept for the day."""
+    with app.app_context():
+        agency = portfolio["agency"]
+        before = {m.stage: m.stays for m in programme.stage_medians(agency, TODAY)}
+        draft_e = db.session.scalar(
+            select(Application.id).join(Cluster).where(Cluster.name == "Cluster E")
+        )
+        history(draft_e, (State.DRAFT, State.SUBMITTED, TODAY))  # E leaves its draft
+        same_day = {m.stage: m.stays for m in programme.stage_medians(agency, TODAY)}
+        tomorrow = TODAY + timedelta(days=1)
+        next_day = {m.stage: m.stays for m in programme.stage_medians(agency, tomorrow)}
+    assert same_day == before
+    assert (before[State.DRAFT], next_day[State.DRAFT]) == (4, 5)
 
 
 def add_target(app: Flask, agency_id: int, kind: TargetKind, level, number, due_on) -> int:  # type: ignore[no-untyped-def]
