@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import CTE, ColumnElement, Select, and_, case, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from certtrack.clock import local_date
@@ -86,24 +86,14 @@ Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 def _narrowed(query: Q, filters: BoardFilters) -> Q:
     """`query` (on Application, joined to Cluster when a filter names the cluster) with
     the board's filters."""
-    return _narrowed_clusters(_narrowed_applications(query, filters), filters)
-
-
-def _narrowed_applications(query: Q, filters: BoardFilters) -> Q:
-    """`query` with the filters on the application itself (level, consultant)."""
     if filters.level:
         query = query.where(Application.level == filters.level)
-    if filters.consultant_id:
-        query = query.where(Application.consultant_id == filters.consultant_id)
-    return query
-
-
-def _narrowed_clusters(query: Q, filters: BoardFilters) -> Q:
-    """`query` (on Cluster) with the filters that name the cluster."""
     if filters.region:
         query = query.where(Cluster.region == filters.region)
     if filters.sector:
         query = query.where(Cluster.sector == filters.sector)
+    if filters.consultant_id:
+        query = query.where(Application.consultant_id == filters.consultant_id)
     if filters.search:
         pattern = f"%{filters.search.strip().lower()}%"
         query = query.where(
@@ -152,15 +142,9 @@ def board_page(
     """Each open column's page `pages[state]` (from 1) of `size` cards, in the order
     `sort`: one statement for all columns (one limited SELECT per column, which in the
     default order reads the index on state and time in stage from the page's offset),
-    so the board stays the same size and speed however many applications a column holds.
-    The clusters a filter names are found once for all the columns, not once per column."""
-    matching = (
-        _narrowed_clusters(select(Cluster.id), filters).cte("matching")
-        if _names_cluster(filters)
-        else None
-    )
+    so the board stays the same size and speed however many applications a column holds."""
     columns = [
-        _column_ids(user, filters, state, sort, matching)
+        _column_ids(user, filters, state, sort)
         .limit(size)
         .offset((pages.get(state, 1) - 1) * size)
         .subquery()
@@ -184,25 +168,17 @@ def board_page(
     return cards
 
 
-def _column_ids(
-    user: User,
-    filters: BoardFilters,
-    state: State,
-    sort: BoardSort,
-    matching: CTE | None = None,
-) -> Select[int]:
+def _column_ids(user: User, filters: BoardFilters, state: State, sort: BoardSort) -> Select[int]:
     """The ids of one board column in the order `sort` (the cluster, report and label
-    are joined only when the order needs them); `matching`: the clusters the filters
-    name, when they name any."""
+    are joined only when a filter or the order needs them)."""
     query = select(Application.id)
-    if sort == BoardSort.NAME:
+    if _names_cluster(filters) or sort == BoardSort.NAME:
         query = query.join(Application.cluster)
     if sort == BoardSort.DUE:
         query = _with_due_columns(query)
-    query = query.where(application_filter(user), Application.state == state)
-    if matching is not None:
-        query = query.where(Application.cluster_id.in_(select(matching.c.id)))
-    return _narrowed_applications(query, filters).order_by(*_board_order(sort))
+    return _narrowed(
+        query.where(application_filter(user), Application.state == state), filters
+    ).order_by(*_board_order(sort))
 
 
 def board_query(

@@ -134,27 +134,3 @@ def test_filters_apply_as_they_change_with_a_script_and_keep_their_button(demo, 
     response = client.get("/static/board.js", buffered=True)
     assert "requestSubmit" in response.get_data(as_text=True)
     response.close()
-
-
-def test_a_filter_naming_the_cluster_is_read_once_for_all_columns(demo, client) -> None:  # type: ignore[no-untyped-def]
-    """The board's one statement finds the clusters a search names once, not once per
-    column (each column scanned every cluster at scale)."""
-    from sqlalchemy import event
-
-    sign_in(client, COORDINATOR)
-    with demo.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        page = client.get("/board?q=sedia").get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    assert "Sedia" in page
-    board = [s for s in statements if "UNION ALL" in s]
-    assert len(board) == 1
-    assert board[0].count("lower(cluster.name) LIKE") == 1
