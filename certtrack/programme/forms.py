@@ -45,6 +45,3 @@ class TargetForm(FlaskForm):
             "due_on": self.due_on.data,
         }
 
-
-class DeleteForm(FlaskForm):
-    """Nothing but the CSRF token."""
