@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
-from certtrack import formats, markdown, vocabulary
+from certtrack import confirmation, formats, markdown, vocabulary
 from certtrack.extensions import db
 from certtrack.form_errors import document_errors, form_errors, invalid_attrs
 from certtrack.measurements import format_measurement
@@ -134,6 +134,9 @@ def register_template_helpers(app: Any) -> None:
         may_read_report=may_read_report,
         may_change_document=may_change_document,
         delete_consequence=DELETE_CONSEQUENCE,
+        # The field a confirmation's final button sends: named once, in certtrack.confirmation.
+        confirmation_field=confirmation.FIELD,
+        confirmation_value=confirmation.VALUE,
         area_name=vocabulary.AREAS.get,
         indicator_name=vocabulary.indicator_name,
         indicator_guidance=vocabulary.indicator_guidance,

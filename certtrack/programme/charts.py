@@ -12,7 +12,8 @@ from certtrack.vocabulary import name
 
 
 def _described(text: str) -> str:
-    return f"{text} {_('The table that follows gives the figures.')}"
+    # Outside an f-string, so that pybabel extracts the sentence.
+    return " ".join((text, _("The table that follows gives the figures.")))
 
 
 def _number(value: float) -> str:

@@ -44,7 +44,3 @@ class TargetForm(FlaskForm):
             "number": self.number.data,
             "due_on": self.due_on.data,
         }
-
-
-class DeleteForm(FlaskForm):
-    """Nothing but the CSRF token."""

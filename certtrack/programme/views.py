@@ -3,17 +3,17 @@ them together), the same figures as CSV, and the targets' form."""
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from certtrack import formats
+from certtrack import confirmation, formats
 from certtrack.clock import local_today
 from certtrack.downloads import private_attachment
 from certtrack.models import Agency, ProgrammeTarget, Role
 from certtrack.programme.charts import programme_charts
-from certtrack.programme.forms import DeleteForm, TargetForm
+from certtrack.programme.forms import TargetForm
 from certtrack.services import portfolio, programme
 from certtrack.services.exports import to_csv
 from certtrack.web import actor, form_status, roles_required, save_form
@@ -36,6 +36,7 @@ def programme_helpers() -> dict[str, Any]:
         "median_days": median_days,
         "renewal_names": programme.RENEWAL_FIGURES,
         "recommendation_names": programme.RECOMMENDATION_FIGURES,
+        "target_delete_consequence": programme.DELETE_TARGET_CONSEQUENCE,
     }
 
 
@@ -95,15 +96,22 @@ def edit_target(target_id: int) -> ResponseReturnValue:
 
 @bp.post("/programme/targets/<int:target_id>/delete")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
-def delete_target(target_id: int) -> Response:
+def delete_target(target_id: int) -> Response | tuple[str, int]:
+    """Deleted once confirmed: posted without the confirmation, the confirmation is
+    shown and nothing changes."""
     user = actor()
     target = programme.get_target(user, target_id)
-    agency_id = target.agency_id
-    form = DeleteForm()
-    if form.validate_on_submit():
-        programme.delete_target(user, target)
-        flash(_("The target is deleted."), "success")
-    return redirect(url_for("programme.agency", agency_id=agency_id))
+    page = url_for("programme.agency", agency_id=target.agency_id)
+    if not confirmation.given(request.form):
+        return confirmation.ask(
+            label=_("Delete %(title)s", title=programme.describe(target)),
+            consequence=programme.DELETE_TARGET_CONSEQUENCE,
+            action=url_for("programme.delete_target", target_id=target.id),
+            back=page,
+        )
+    programme.delete_target(user, target)
+    flash(_("The target is deleted."), "success")
+    return redirect(page)
 
 
 def _target_form(found: Agency, target: ProgrammeTarget | None) -> ResponseReturnValue:

@@ -163,7 +163,7 @@ def board_page(
         .order_by(*_board_order(sort))
     )
     cards: dict[State, list[Application]] = {state: [] for state in OPEN_STATES}
-    for application in db.session.scalars(query).unique():
+    for application in db.session.scalars(query):
         cards[application.state].append(application)
     return cards
 

@@ -248,6 +248,13 @@ def get_target(actor: User, target_id: int) -> ProgrammeTarget:
     return target
 
 
+# What deleting a target does, stated where the person confirms it.
+DELETE_TARGET_CONSEQUENCE = _l(
+    "The target and its progress leave the programme page for everyone; the figures "
+    "stay. This cannot be undone."
+)
+
+
 def delete_target(actor: User, target: ProgrammeTarget) -> None:
     """Remove `target` (its agency's coordinators, or an admin)."""
     agency = db.session.get(Agency, target.agency_id)

@@ -3,9 +3,11 @@ page: the definition names them, the step's button opens the consequence and a f
 button, and the server takes no such step posted without the confirmation."""
 
 import re
+from pathlib import Path
 
 from sqlalchemy import func, select
 
+from certtrack import confirmation
 from certtrack.extensions import db
 from certtrack.models import Application, AuditEntry, State, User
 from certtrack.services.tokens import issue_api_token
@@ -91,6 +93,38 @@ def test_the_application_page_confirms_within_the_page(demo, client):
     assert "This cannot be undone." in html
     assert 'name="confirmed" value="yes"' in html
     assert re.search(r'<button[^>]*type="submit"[^>]*>Confirm: Withdraw</button>', html)
+
+
+def test_a_step_with_a_reason_opens_the_same_form_without_a_confirmation(demo, client):
+    """Returning for changes takes a reason but is not final: the same <details> opens
+    the reason and a button named after the step, and sends no confirmation."""
+    sedia = open_application_id(demo, "ASDI Sedia")
+    before = facts(demo, sedia)
+    sign_in(client, COORDINATOR)
+    page = client.get(f"/applications/{sedia}").get_data(as_text=True)
+    block = re.search(r'<details[^>]*data-step="return_for_changes".*?</details>', page, re.S)
+    assert block, "no form for return_for_changes"
+    html = block.group(0)
+    assert 'data-confirm="return_for_changes"' not in html and "data-consequence" not in html
+    assert f'name="{confirmation.FIELD}"' not in html
+    assert re.search(r"<summary[^>]*>Return for changes</summary>", html)
+    assert '<label class="form-label" for="reason-return_for_changes">' in html
+    assert re.search(r'<textarea[^>]*id="reason-return_for_changes"[^>]*name="reason"', html)
+    assert f'name="version" value="{before[1]}"' in html
+    assert re.search(r'<button[^>]*type="submit">Return for changes</button>', html)
+    response = client.post(
+        f"/applications/{sedia}/events/return_for_changes",
+        data={"reason": "More members, please.", "version": before[1]},
+    )
+    assert response.status_code == 302
+    assert facts(demo, sedia)[0] == State.DRAFT
+
+
+def test_the_confirmation_field_is_named_once():
+    """The macro writes the field certtrack.confirmation checks, not a copy of it."""
+    macro = (Path(confirmation.__file__).parent / "templates" / "_confirm.html").read_text()
+    assert f'"{confirmation.FIELD}"' not in macro and f'"{confirmation.VALUE}"' not in macro
+    assert 'name="{{ confirmation_field }}" value="{{ confirmation_value }}"' in macro
 
 
 def test_the_api_confirms_by_calling(demo):

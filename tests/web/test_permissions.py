@@ -176,7 +176,8 @@ def cases(ids: dict[str, int]) -> list[Case]:
         Case("GET", "programme.edit_target", f"/programme/targets/{ids['target']}/edit", only(200, "admin", "coord")),
         Case("POST", "programme.edit_target", f"/programme/targets/{ids['target']}/edit", only(422, "admin", "coord"), {"kind": "labels_at_level", "number": "0"}),
         # Last of the target's cases: it is gone afterwards.
-        Case("POST", "programme.delete_target", f"/programme/targets/{ids['target']}/delete", only(302, "admin", "coord")),
+        Case("POST", "programme.delete_target", f"/programme/targets/{ids['target']}/delete", only(422, "admin", "coord")),
+        Case("POST", "programme.delete_target", f"/programme/targets/{ids['target']}/delete", only(302, "admin", "coord"), {"confirmed": "yes"}),
         Case("GET", "admin.revoke_label", f"/admin/labels/{ids['label']}/revoke", only(200, "admin")),
         Case("POST", "admin.revoke_label", f"/admin/labels/{ids['label']}/revoke", only(422, "admin"), {"reason": ""}),
         # For load balancers and monitoring: no sign-in. No scheduler runs in these tests,

@@ -3,6 +3,7 @@ and form, the CSV, who may read it, and the page in Italian."""
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ import time_machine
 from flask import Flask
 from sqlalchemy import select
 
+from certtrack import confirmation
 from certtrack.demo.story import Story, at
 from certtrack.extensions import db
 from certtrack.models import (
@@ -270,9 +272,66 @@ def test_a_target_is_created_edited_and_deleted_through_its_form(app, portfolio,
             None,
             None,
         )
-    assert client.post(f"/programme/targets/{target_id}/delete").status_code == 302
+    deleted = client.post(f"/programme/targets/{target_id}/delete", data={"confirmed": "yes"})
+    assert deleted.status_code == 302
     with app.app_context():
         assert db.session.get(ProgrammeTarget, target_id) is None
+
+
+def test_deleting_a_target_without_the_confirmation_asks_and_keeps_it(app, portfolio, client):
+    target = add_target(
+        app, portfolio["agency"], TargetKind.LABELS_AT_LEVEL, Level.GOLD, 3, date(2027, 12, 31)
+    )
+    sign_in(client, "coord@informest.example", PASSWORD)
+    saved = client.post(
+        f"/programme/targets/{target}/edit",
+        data={"kind": "labels_at_level", "level": "gold", "number": "4", "due_on": "2027-12-31"},
+    )
+    assert saved.status_code == 302  # its message waits for the next page
+    response = client.post(f"/programme/targets/{target}/delete")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Confirm: Delete 4 Gold labels" in page and "nothing was changed" in page
+    assert "The target and its progress leave the programme page" in page
+    assert page.count("The target is saved.") == 1  # the messages shown once, not per include
+    form = re.search(
+        r'data-confirm="page".*?<form method="post" action="([^"]+)".*?</form>', page, re.S
+    )
+    assert form and form.group(1) == f"/programme/targets/{target}/delete"
+    assert f'name="{confirmation.FIELD}" value="{confirmation.VALUE}"' in form.group(0)
+    assert (
+        client.post(f"/programme/targets/{target}/delete", data={"confirmed": "no"}).status_code
+        == 422
+    )
+    with app.app_context():
+        assert db.session.get(ProgrammeTarget, target).number == 4
+
+
+def test_deleting_a_target_is_confirmed_within_the_programme_page(app, portfolio, client):
+    """No JavaScript needed: the row's Delete opens the consequence and the final button."""
+    target = add_target(
+        app, portfolio["agency"], TargetKind.LABELS_AT_LEVEL, Level.GOLD, 3, date(2027, 12, 31)
+    )
+    sign_in(client, "coord@informest.example", PASSWORD)
+    page = client.get(f"/programme/{portfolio['agency']}").get_data(as_text=True)
+    block = re.search(
+        rf'<details[^>]*data-confirm="delete-target-{target}".*?</details>', page, re.S
+    )
+    assert block, "no confirmation for the target's delete"
+    html = block.group(0)
+    assert re.search(
+        r'<summary[^>]*>Delete<span class="visually-hidden"> 3 Gold labels</span></summary>', html
+    )
+    assert "This cannot be undone." in html
+    assert f'action="/programme/targets/{target}/delete"' in html
+    assert 'name="confirmed" value="yes"' in html
+    deleted = client.post(f"/programme/targets/{target}/delete", data={"confirmed": "yes"})
+    assert deleted.status_code == 302
+    assert "The target is deleted." in client.get(deleted.headers["Location"]).get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.get(ProgrammeTarget, target) is None
 
 
 def test_the_csv_gives_the_same_figures(app, portfolio, client):
@@ -337,6 +396,8 @@ def test_the_programme_in_italian(app, portfolio, client):
         page = client.get(f"/programme/{portfolio['agency']}").get_data(as_text=True)
     assert "Programma di Informest" in page and "2 label Gold" in page
     assert "31 dic 2026" in page and "1 su 2" in page and "Giorni mediani in ogni fase" in page
+    assert "L'obiettivo e il suo avanzamento spariscono" in page.replace("&#39;", "'")
+    assert "Conferma: Elimina" in page
 
 
 def test_the_dashboard_shows_the_time_in_each_stage(app, portfolio, client):
