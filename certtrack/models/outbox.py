@@ -24,7 +24,11 @@ class OutboxStatus(StrEnum):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_status_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_status_due", "status", "next_attempt_at"),
+        # The pass's "none of this kind written lately about this application" check.
+        Index("ix_outbox_message_kind_created", "kind", "created_at", "application_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -76,6 +76,14 @@ def run_daily_pass(today: date, now: datetime | None = None) -> PassResult:
 def queue(kind: ReminderKind, today: date, policy: Policy, now: datetime) -> int:
     """Write the kind's messages due on `today` in one INSERT ... SELECT, in the caller's
     transaction; returns how many rows were written."""
+    statement = insertion(kind, today, policy, now)
+    # preserve_rowcount: psycopg's count of an INSERT is otherwise lost with its cursor.
+    result = db.session.execute(statement.execution_options(preserve_rowcount=True))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def insertion(kind: ReminderKind, today: date, policy: Policy, now: datetime) -> Any:
+    """The INSERT ... SELECT that writes the kind's messages due on `today`."""
     drafts = due(kind, today, policy).subquery("draft")
     # WHERE true: without a WHERE, SQLite would read ON CONFLICT as a join's ON.
     rows = select(
@@ -96,14 +104,11 @@ def queue(kind: ReminderKind, today: date, policy: Policy, now: datetime) -> int
     if on_postgresql:
         rows = rows.order_by(drafts.c.key)
     insert = postgresql.insert if on_postgresql else sqlite.insert
-    statement = (
+    return (
         insert(OUTBOX)
         .from_select([column.name for column in rows.selected_columns], rows)
         .on_conflict_do_nothing(index_elements=["key"])
     )
-    # preserve_rowcount: psycopg's count of an INSERT is otherwise lost with its cursor.
-    result = db.session.execute(statement.execution_options(preserve_rowcount=True))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def decide(today: date, policy: Policy) -> list[Draft]:

@@ -158,9 +158,14 @@ LABEL_EXPIRY = ReminderKind(
 # --- label lapsed: the day it lapses ---------------------------------------------
 
 
-def _lapsed(today: date, policy: Policy) -> Candidates:
-    # A revoked label's application lapses too, but there is nothing to renew.
-    return _labels(Application.state == State.LAPSED, Label.status == LabelStatus.LAPSED)
+def _in_grace(today: date, policy: Policy) -> Candidates:
+    # valid_until >= grace_cutoff(...) is today <= grace_end(valid_until) in SQL. A
+    # revoked label's application lapses too, but there is nothing to renew.
+    return _labels(
+        Application.state == State.LAPSED,
+        Label.status == LabelStatus.LAPSED,  # not revoked
+        Label.valid_until >= grace_cutoff(today, policy.grace_months),
+    )
 
 
 def _lapsed_notice(row: Columns, today: date, policy: Policy) -> Notice:
@@ -195,22 +200,15 @@ LABEL_LAPSED = ReminderKind(
     title=_l("Label lapsed"),
     audience=Audience.CLUSTER,
     subject=LABEL,
-    condition=_lapsed,
+    # "Renewable until <grace end>": meaningful while in grace, not once the grace year
+    # is over (even before the pass's expire event moved the application on).
+    condition=_in_grace,
     notice=_lapsed_notice,
     compose=_lapsed_content,
 )
 
 
 # --- last days to renew: `grace_reminder_days` before the grace year ends --------------
-
-
-def _in_grace(today: date, policy: Policy) -> Candidates:
-    # valid_until >= grace_cutoff(...) is today <= grace_end(valid_until) in SQL.
-    return _labels(
-        Application.state == State.LAPSED,
-        Label.status == LabelStatus.LAPSED,  # not revoked
-        Label.valid_until >= grace_cutoff(today, policy.grace_months),
-    )
 
 
 def _grace_notice(row: Columns, today: date, policy: Policy) -> Notice:
