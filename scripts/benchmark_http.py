@@ -1,19 +1,23 @@
 """certtrack under a real server and load generator, against plain Flask, in one run.
 
     .venv/bin/python scripts/benchmark_http.py [--clusters 10000] [--labels-per-cluster 10]
-        [--database-url URL] [--duration 15] [--connections 4] [--rounds 2] [--runs 20]
+        [--database-url URL [--seeded]] [--duration 15] [--connections 4] [--rounds 2]
+        [--runs 20]
 
 Seeds a fresh database with `flask seed-scale` (a SQLite file in a temporary folder
-unless --database-url names an empty, reachable database, e.g. PostgreSQL), starts
+unless --database-url names an empty, reachable database, e.g. PostgreSQL; with --seeded
+it uses the database --database-url names as it is, seeded earlier by this script or by
+`flask seed-scale --agencies=1`, since seeding 10,000 clusters takes minutes), starts
 gunicorn with 2 workers for certtrack (production configuration) and for
 scripts/minimal_labels_app.py (the same labels query in a bare Flask-SQLAlchemy view),
 drives `GET /api/v1/labels?limit=20` on both with wrk for --duration seconds per round,
 alternating them for --rounds rounds, and prints req/s and p50/p95/p99 of each (the best
 round) and certtrack's share of the minimal app's req/s (target: at least 80 %). Then
 requests each page of scripts/benchmark_pages.py for the coordinator and the admin
---runs times over HTTP and prints its HTML size and p95 (budget 150 KB, 150 ms), and
-last the peak resident memory of certtrack's busiest worker. Ratios are the figures to
-quote: the absolute times depend on the machine and its load, printed first.
+--runs times over HTTP (--runs 0 skips them) and prints its HTML size and p95 (budget
+150 KB, 150 ms), and last the peak resident memory of certtrack's busiest worker.
+Ratios are the figures to quote: the absolute times depend on the machine and its load,
+printed first.
 
 Needs wrk (Debian: apt-get install wrk; elsewhere https://github.com/wg/wrk).
 """
@@ -231,12 +235,17 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=10_000)
     parser.add_argument("--labels-per-cluster", type=int, default=10)
     parser.add_argument("--database-url", help="an empty database (default: a new SQLite file)")
+    parser.add_argument(
+        "--seeded", action="store_true", help="--database-url is seeded already: no seeding"
+    )
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per round")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--runs", type=int, default=20, help="requests per page")
     parser.add_argument("--port", type=int, default=8311)
     args = parser.parse_args()
+    if args.seeded and not args.database_url:
+        parser.error("--seeded needs --database-url")
     if shutil.which("wrk") is None:
         sys.exit(
             "wrk not found: install it (Debian: apt-get install wrk; https://github.com/wg/wrk)"
@@ -257,17 +266,20 @@ def main() -> None:
         )
         started = time.perf_counter()
         flask(env, "db", "upgrade")
-        flask(
-            env,
-            "seed-scale",
-            f"--clusters={args.clusters}",
-            f"--labels-per-cluster={args.labels_per_cluster}",
-            "--agencies=1",
-        )
-        print(
-            f"seeded {args.clusters} clusters x {args.labels_per_cluster} labels"
-            f" in {time.perf_counter() - started:.0f} s"
-        )
+        if args.seeded:
+            print("database seeded earlier: used as it is")
+        else:
+            flask(
+                env,
+                "seed-scale",
+                f"--clusters={args.clusters}",
+                f"--labels-per-cluster={args.labels_per_cluster}",
+                "--agencies=1",
+            )
+            print(
+                f"seeded {args.clusters} clusters x {args.labels_per_cluster} labels"
+                f" in {time.perf_counter() - started:.0f} s"
+            )
         token = api_token(env)
         script = Path(tmp) / "report.lua"
         script.write_text(WRK_REPORT)
@@ -303,11 +315,16 @@ def main() -> None:
                 )
             ratio = best["certtrack"]["rps"] / best["minimal"]["rps"]
             verdict = "met" if ratio >= TARGET_RATIO else "NOT met"
-            print(f"certtrack / minimal: {ratio:.0%} (target {TARGET_RATIO:.0%}: {verdict})")
-            print(f"\n{'role':<12}{'page':<48}{'KB':>8}{'p95 ms':>9}")
-            for role, page, size, p95 in pages(f"http://127.0.0.1:{certtrack_port}", args.runs):
-                over = "  over budget" if size > BUDGET_KB or p95 > BUDGET_MS else ""
-                print(f"{role:<12}{page:<48}{size:>8.1f}{p95:>9.1f}{over}")
+            print(
+                f"labels API: {ratio * 100:.0f} % of the minimal app"
+                f" (target {TARGET_RATIO * 100:.0f} %): {verdict}"
+            )
+            if args.runs:
+                print(f"\n{'role':<12}{'page':<48}{'KB':>8}{'p95 ms':>9}")
+                base = f"http://127.0.0.1:{certtrack_port}"
+                for role, page, size, p95 in pages(base, args.runs):
+                    over = "  over budget" if size > BUDGET_KB or p95 > BUDGET_MS else ""
+                    print(f"{role:<12}{page:<48}{size:>8.1f}{p95:>9.1f}{over}")
             print(f"\npeak memory of a certtrack worker: {peak_memory_mb(server):.0f} MB")
         print(f"load at the end: {os.getloadavg()[0]:.2f} (1 min)")
 
