@@ -25,9 +25,9 @@ DAY = date(2016, 5, 4)  # 180 days before DITENAVE's Bronze ends
 def every_kind_due() -> Journey:
     """On DAY each kind of reminder is due: DITENAVE's label ends in 180 days, its
     Silver window is open, one recommendation is coming due and the others are overdue;
-    another Informest cluster's label lapsed and its grace year ends within 90 days; a
-    third one's report is overdue; a fourth one's Gold evidence is due in 14 days; and
-    Informest's coordinator has a digest to read."""
+    another Informest cluster's label lapsed and its grace year ends within 90 days, a
+    third one's lapsed three days ago; a fourth one's report is overdue; a fifth one's
+    Gold evidence is due in 14 days; and Informest's coordinator has a digest to read."""
     ditenave = Journey(make_cast())
     cast = ditenave.cast
     ditenave.start()
@@ -43,6 +43,17 @@ def every_kind_due() -> Journey:
     lapsed.to_label(interview=date(2013, 7, 15))  # valid until 2015-07-31, grace to 2016-07-31
     lapsed.fire("start_follow_up", lapsed.manager, date(2013, 8, 1))
     lapsed.advance(DAY)
+
+    # A lapse notice goes out within LATE days of the lapse.
+    just_lapsed = Journey(cast)
+    just_lapsed.cluster = add_cluster(cast.agency, "Just lapsed cluster")
+    just_lapsed.manager = add_user(
+        Role.MANAGER, "manager@just-lapsed.example", cluster_id=just_lapsed.cluster.id
+    )
+    just_lapsed.start(day=date(2014, 2, 1))
+    just_lapsed.to_label(interview=date(2014, 4, 15))  # valid until 2016-04-30
+    just_lapsed.fire("start_follow_up", just_lapsed.manager, date(2014, 5, 1))
+    just_lapsed.advance(DAY)
 
     review = Journey(cast)
     review.cluster = add_cluster(cast.agency, "Review cluster")

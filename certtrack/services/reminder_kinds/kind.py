@@ -73,6 +73,13 @@ class Notice:
     due: ColumnElement[bool] | None = None
 
 
+# A notice whose day passed longer ago than this is not sent any more: the next notice,
+# or the page, says it. A pass started on an existing scheme sends no months-old
+# notices, and a normal day re-checks only the notices that fell due lately instead of
+# every one that ever did. (A pass down for a week still sends what it missed.)
+LATE = timedelta(days=14)
+
+
 def latest_due(
     offsets: tuple[int, ...], reached: Callable[[int], ColumnElement[bool]]
 ) -> ColumnElement[Any]:

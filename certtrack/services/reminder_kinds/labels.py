@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from certtrack import formats, vocabulary
 from certtrack.extensions import db
@@ -24,6 +24,7 @@ from certtrack.models import (
 )
 from certtrack.services.content import Content
 from certtrack.services.reminder_kinds.kind import (
+    LATE,
     Audience,
     Candidates,
     Columns,
@@ -73,14 +74,23 @@ def _not_before_import(row: Columns, day: ColumnElement[date]) -> ColumnElement[
     return or_(row.imported_on.is_(None), row.imported_on <= day)
 
 
-def _offset_notice(kind: str, row: Columns, offset: ColumnElement[int]) -> Notice:
+def _offset_notice(
+    kind: str, row: Columns, offset: ColumnElement[int], on_time: ColumnElement[bool]
+) -> Notice:
     return Notice(
         stem=joined(f"{kind}:", row.subject, ":", offset),
         link=joined("/clusters/", row.cluster_id),
         context={"offset": offset},
         about={"label_id": row.subject},
-        due=offset.is_not(None),
+        due=offset.is_not(None) & on_time,
     )
+
+
+def _on_time(offsets: tuple[int, ...], day_within: Any) -> ColumnElement[bool]:
+    """Whether some offset's notice day lies in the last LATE days (`day_within(days)`:
+    the day `days` before the date the offsets count to is in [today - LATE, today]).
+    The latest offset reached (latest_due) is then on time too: its day is later."""
+    return or_(false(), *(day_within(days) for days in offsets))
 
 
 def _label_notice(kind: str, row: Columns) -> Notice:
@@ -115,7 +125,14 @@ def _ending_notice(row: Columns, today: date, policy: Policy) -> Notice:
             _not_before_import(row, shifted(row.valid_until, days=-days)),
         ),
     )
-    return _offset_notice("label_expiry", row, offset)
+    # The offset's day, valid_until - days, in [today - LATE, today].
+    on_time = _on_time(
+        policy.reminder_days,
+        lambda days: row.valid_until.between(
+            today + timedelta(days=days) - LATE, today + timedelta(days=days)
+        ),
+    )
+    return _offset_notice("label_expiry", row, offset, on_time)
 
 
 def _ending_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
@@ -170,8 +187,10 @@ def _in_grace(today: date, policy: Policy) -> Candidates:
 
 def _lapsed_notice(row: Columns, today: date, policy: Policy) -> Notice:
     notice = _label_notice("label_lapsed", row)
-    # It lapsed the day after its end.
-    return replace(notice, due=_not_before_import(row, shifted(row.valid_until, days=1)))
+    # It lapsed the day after its end, at most LATE days ago.
+    lapsed_on = shifted(row.valid_until, days=1)
+    recent = row.valid_until >= today - LATE - timedelta(days=1)
+    return replace(notice, due=_not_before_import(row, lapsed_on) & recent)
 
 
 def _lapsed_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
@@ -223,7 +242,16 @@ def _grace_notice(row: Columns, today: date, policy: Policy) -> Notice:
             _not_before_import(row, shifted(end, days=-days)),
         ),
     )
-    return _offset_notice("grace_ending", row, offset)
+    # The offset's day, grace_end - days, in [today - LATE, today] (see grace_cutoff).
+    on_time = _on_time(
+        policy.grace_reminder_days,
+        lambda days: and_(
+            row.valid_until
+            >= grace_cutoff(today + timedelta(days=days) - LATE, policy.grace_months),
+            row.valid_until < grace_cutoff(today + timedelta(days=days + 1), policy.grace_months),
+        ),
+    )
+    return _offset_notice("grace_ending", row, offset, on_time)
 
 
 def _grace_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
