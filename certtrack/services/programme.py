@@ -398,6 +398,12 @@ def stage_medians(agency_id: int | None, today: date) -> list[StageMedian]:
     return list(cache[key])
 
 
+def _changes_state(entry: Any) -> ColumnElement[bool]:
+    """Whether a history step (AuditEntry or an alias) changed the state: a stay in a
+    stage begins and ends only at such a step."""
+    return or_(entry.from_state.is_(None), entry.from_state != entry.to_state)
+
+
 def _stage_medians(agency_id: int | None, today: date) -> list[StageMedian]:
     """The median days applications stayed in each stage, over the stays that ended in
     the STAY_WINDOW_DAYS up to `today` (a stay ends at the next step that changes the
@@ -407,13 +413,12 @@ def _stage_medians(agency_id: int | None, today: date) -> list[StageMedian]:
     its stay from the index on the application's history. One statement: SQLite has no
     percentile function, so each stage's stays are numbered in order and the middle one
     or two averaged."""
-    changes = or_(AuditEntry.from_state.is_(None), AuditEntry.from_state != AuditEntry.to_state)
     began = aliased(AuditEntry)
     start_id = (
         select(began.id)
         .where(
             began.application_id == AuditEntry.application_id,
-            or_(began.from_state.is_(None), began.from_state != began.to_state),
+            _changes_state(began),
             tuple_(began.at, began.id) < tuple_(AuditEntry.at, AuditEntry.id),
         )
         .order_by(began.at.desc(), began.id.desc())
@@ -422,7 +427,7 @@ def _stage_medians(agency_id: int | None, today: date) -> list[StageMedian]:
     )
     since = datetime.combine(today - timedelta(days=STAY_WINDOW_DAYS), time())
     ends = select(AuditEntry.at.label("left"), start_id.label("start_id")).where(
-        AuditEntry.at >= since, AuditEntry.from_state.is_not(None), changes
+        AuditEntry.at >= since, AuditEntry.from_state.is_not(None), _changes_state(AuditEntry)
     )
     if agency_id is not None:
         ends = ends.join(Application, Application.id == AuditEntry.application_id).join(
