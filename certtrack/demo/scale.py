@@ -39,6 +39,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.services import peer_snapshot
+from certtrack.services.planner_statistics import analyse
 from certtrack.services.users import hash_password
 from certtrack.workflow.dates import add_months, grace_end, month_start, valid_until
 from certtrack.workflow.policy import Policy, load_policy
@@ -119,24 +120,13 @@ def seed_scale(
     except Exception:
         db.session.rollback()
         raise
-    _analyze()
+    analyse()  # the pages' plans then fit the seeded tables
     seeder.made.seconds = time.perf_counter() - started
     return seeder.made
 
 
 def _holds_data() -> bool:
     return any(db.session.scalar(select(func.count()).select_from(model)) for model in TABLES[:4])
-
-
-def _analyze() -> None:
-    """Refresh the planner's statistics after the bulk inserts, so the pages' plans are
-    chosen for the tables as they now are (SQLite keeps none until ANALYZE runs, and
-    PostgreSQL's autovacuum would analyse them only later). On SQLite a sample of each
-    index is enough and keeps it quick."""
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("PRAGMA analysis_limit = 1000"))
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
 
 
 def _advance_sequences() -> None:

@@ -24,7 +24,6 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    text,
     true,
     union_all,
 )
@@ -37,6 +36,7 @@ from certtrack.models import User as UserModel
 from certtrack.models.base import utcnow
 from certtrack.services import sessions
 from certtrack.services.outbox import Draft, sending_domain
+from certtrack.services.planner_statistics import analyse
 from certtrack.services.reminder_kinds import KINDS, Audience, ReminderKind
 from certtrack.services.reminder_kinds.kind import Columns
 from certtrack.services.sql import joined, json_of, random_hex
@@ -69,7 +69,7 @@ def run_daily_pass(today: date, now: datetime | None = None) -> PassResult:
         written = sum(queue(kind, today, policy, now) for kind in KINDS)
         sessions.forget_old(now)
     if events + written >= ANALYZE_AFTER:
-        analyse()
+        analyse(*ANALYZED)
     return PassResult(events=events, written=written)
 
 
@@ -217,16 +217,3 @@ def addressed(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
     drafts = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("message")
     # The WITH stays inside: an INSERT that starts with WITH has no row count in sqlite3.
     return select(*(drafts.c[name] for name in DRAFT_COLUMNS)).add_cte(row, nest_here=True)
-
-
-def analyse() -> None:
-    """Refresh the planner's statistics of the tables the pass grows and moves."""
-    names = ", ".join(cast(Table, model.__table__).name for model in ANALYZED)
-    with db.engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"ANALYZE {names}"))
-        else:
-            # A sample is enough for the planner, and keeps ANALYZE quick.
-            connection.execute(text("PRAGMA analysis_limit = 1000"))
-            connection.execute(text("ANALYZE"))
-        connection.commit()
