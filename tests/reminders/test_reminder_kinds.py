@@ -23,11 +23,12 @@ DAY = date(2016, 5, 4)  # 180 days before DITENAVE's Bronze ends
 
 
 def every_kind_due() -> Journey:
-    """On DAY each kind of reminder is due: DITENAVE's label ends in 180 days, its
-    Silver window is open, one recommendation is coming due and the others are overdue;
-    another Informest cluster's label lapsed and its grace year ends within 90 days, a
-    third one's lapsed three days ago; a fourth one's report is overdue; a fifth one's
-    Gold evidence is due in 14 days; and Informest's coordinator has a digest to read."""
+    """On DAY each kind of reminder is due: DITENAVE's label ends in 180 days, one
+    recommendation is coming due and the others are overdue; another Informest cluster's
+    label lapsed and its grace year ends within 90 days, a third one's lapsed three days
+    ago; a fourth one's report is overdue; a fifth one's Gold evidence is due in 14 days;
+    a sixth one's Silver window opened three days ago; and Informest's coordinator has a
+    digest to read."""
     ditenave = Journey(make_cast())
     cast = ditenave.cast
     ditenave.start()
@@ -54,6 +55,14 @@ def every_kind_due() -> Journey:
     just_lapsed.to_label(interview=date(2014, 4, 15))  # valid until 2016-04-30
     just_lapsed.fire("start_follow_up", just_lapsed.manager, date(2014, 5, 1))
     just_lapsed.advance(DAY)
+
+    # DITENAVE's Silver window opened on 1 April, too long ago (LATE); this one's on 1 May.
+    silver = Journey(cast)
+    silver.cluster = add_cluster(cast.agency, "Silver cluster")
+    silver.manager = add_user(Role.MANAGER, "manager@silver.example", cluster_id=silver.cluster.id)
+    silver.start(day=date(2014, 9, 1))
+    silver.to_label(interview=date(2014, 11, 12))
+    silver.fire("start_follow_up", silver.manager, date(2014, 12, 1))
 
     review = Journey(cast)
     review.cluster = add_cluster(cast.agency, "Review cluster")

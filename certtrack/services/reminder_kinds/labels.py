@@ -303,12 +303,33 @@ def _silver_window(today: date, policy: Policy) -> Candidates:
         Application.state.in_((*LABELLED_STATES, State.LAPSED)),
         Label.interview_month >= month_start(add_months(today, -policy.silver_window_max_months)),
         Label.interview_month <= month_start(add_months(today, -policy.silver_window_min_months)),
-    )
+    ).add_columns(Label.interview_month)
+
+
+def silver_window_opens(interview_month: date, policy: Policy) -> date:
+    """The day a Bronze holder may go for Silver: the first day of the month
+    `silver_window_min_months` after the interview month."""
+    return add_months(interview_month, policy.silver_window_min_months)
+
+
+def silver_opened_since(day: date, policy: Policy) -> date:
+    """The earliest interview month whose Silver window opens on or after `day`
+    (silver_window_opens(month) >= day exactly when month >= this): windows open on a
+    month's first day, so the first one on or after `day`, less the months."""
+    first_of_month = month_start(add_months(day - timedelta(days=1), 1))
+    return add_months(first_of_month, -policy.silver_window_min_months)
+
+
+def _silver_notice(row: Columns, today: date, policy: Policy) -> Notice:
+    # The window opened at most LATE days ago (an interview month, so the planner reads
+    # the column's statistics: a normal day re-checks a month's labels at most).
+    recent = row.interview_month >= silver_opened_since(today - LATE, policy)
+    return replace(_label_notice("silver_window", row), due=recent)
 
 
 def _silver_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
     label = _label(message)
-    opens = add_months(label.interview_month, policy.silver_window_min_months)
+    opens = silver_window_opens(label.interview_month, policy)
     closes = add_months(label.interview_month, policy.silver_window_max_months)
     return Content(
         subject=_("%(cluster)s can go for the Silver label", cluster=label.cluster.name),
@@ -332,6 +353,6 @@ SILVER_WINDOW = ReminderKind(
     audience=Audience.MANAGERS,
     subject=LABEL,
     condition=_silver_window,
-    notice=lambda row, today, policy: _label_notice("silver_window", row),
+    notice=_silver_notice,
     compose=_silver_content,
 )
