@@ -171,6 +171,18 @@ def addressed(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
     candidate = kind.condition(today, policy).subquery("candidate")
     due_today = kind.notice(candidate.c, today, policy).due
     reached = select(candidate) if due_today is None else select(candidate).where(due_today)
+    if kind.every is not None:
+        # At most one message per subject this often: none written since the day after
+        # today - every. Checked before the recipients are joined: a normal day skips
+        # most subjects here.
+        quiet_from = datetime.combine(today - kind.every + timedelta(days=1), time())
+        reached = reached.where(
+            ~exists().where(
+                OutboxMessage.kind == kind.name,
+                kind.subject.outbox == candidate.c.subject,
+                OutboxMessage.created_at >= quiet_from,
+            )
+        )
     # The rows whose notice is due, computed once and then addressed: inlined into each
     # recipient's branch, they would be computed again per branch, and PostgreSQL
     # misjudges the agency's coordinators (a handful of users, but every cluster's)
@@ -202,17 +214,6 @@ def addressed(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
             branch = branch.join(recipients.user, recipients.joins)
             if kind.opt_out:
                 branch = branch.where(getattr(recipients.user, kind.opt_out).is_(True))
-        if kind.every is not None:
-            # At most one message per subject this often: none written since the day
-            # after today - every.
-            quiet_from = datetime.combine(today - kind.every + timedelta(days=1), time())
-            branch = branch.where(
-                ~exists().where(
-                    OutboxMessage.kind == kind.name,
-                    kind.subject.outbox == row.c.subject,
-                    OutboxMessage.created_at >= quiet_from,
-                )
-            )
         branches.append(branch)
     drafts = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("message")
     # The WITH stays inside: an INSERT that starts with WITH has no row count in sqlite3.

@@ -110,10 +110,19 @@ def _overdue_recommendations(today: date) -> Candidates:
 
 
 def _overdue(today: date, policy: Policy) -> Candidates:
-    return (
-        _overdue_recommendations(today)
-        .with_only_columns(Application.id.label("subject"), Application.cluster_id)
-        .distinct()
+    # Applications with some overdue recommendation (EXISTS, not a DISTINCT over every
+    # recommendation: the weekly check can then skip the recently nagged first).
+    overdue = (
+        select(Recommendation.id)
+        .join(Report, Report.id == Recommendation.report_id)
+        .where(
+            Report.application_id == Application.id,
+            Recommendation.status.in_(OPEN_RECOMMENDATION_STATUSES),
+            Recommendation.due_date < today,
+        )
+    )
+    return select(Application.id.label("subject"), Application.cluster_id).where(
+        Application.state.in_(FOLLOW_UP_STATES), overdue.exists()
     )
 
 
