@@ -28,6 +28,7 @@ from certtrack.models import (
     User,
 )
 from certtrack.services.access import application_filter, cluster_filter
+from certtrack.services.sql import Day
 from certtrack.workflow.dates import grace_cutoff, grace_end
 from certtrack.workflow.deadlines import report_due, report_due_before
 from certtrack.workflow.policy import Policy
@@ -493,7 +494,7 @@ def _in_review(user: User) -> Select[Application]:
 
 def _stalled(today: date, policy: Policy) -> ColumnElement[bool]:
     """report_overdue's rule in SQL: past the due day, no delivered report."""
-    return and_(report_due_before(today, policy), Report.delivered_at.is_(None))
+    return and_(report_due_before(Day(today), policy), Report.delivered_at.is_(None))
 
 
 def awaiting_decision_query(user: User) -> Select[Application]:

@@ -3,7 +3,8 @@ write them to the outbox. Each kind of reminder (services.reminder_kinds) says i
 which rows are candidates (its condition) and what their message is (its notice); here
 they become one INSERT ... SELECT per kind, addressed to the kind's audience and less
 the keys already written, so no candidate row passes through Python: a fixed number
-of statements and flat memory whatever the number of labels.
+of statements and flat memory whatever the number of labels. Each statement is built
+once and run every day with that day's parameters (services.sql.Day).
 
 Late or repeated passes are harmless: keys make every message unique (NOT EXISTS skips
 the known ones cheaply, ON CONFLICT DO NOTHING settles a race with another pass), and
@@ -12,13 +13,16 @@ for a week sends the 30-day notice, not the 90-day and the 30-day together)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     Integer,
     Select,
     Table,
+    bindparam,
     exists,
     false,
     literal,
@@ -39,7 +43,7 @@ from certtrack.services.outbox import Draft, sending_domain
 from certtrack.services.planner_statistics import analyse
 from certtrack.services.reminder_kinds import KINDS, Audience, ReminderKind
 from certtrack.services.reminder_kinds.kind import Columns
-from certtrack.services.sql import joined, json_of, random_hex
+from certtrack.services.sql import Day, joined, json_of, random_hex
 from certtrack.services.time_events import fire_time_events
 from certtrack.services.transaction import committed
 from certtrack.workflow.policy import Policy, load_policy
@@ -52,6 +56,7 @@ DRAFT_COLUMNS = ("key", "kind", "recipient_id", "link", "context", *ABOUT)
 # multiply the outbox; plans made for the old sizes would be slow the next day).
 ANALYZE_AFTER = 1000
 ANALYZED = (OutboxMessage, Application, Label, AuditEntry)
+NOW = "now"  # the parameter of the rows' time, beside the day's (services.sql.Day)
 
 
 @dataclass(frozen=True)
@@ -76,39 +81,58 @@ def run_daily_pass(today: date, now: datetime | None = None) -> PassResult:
 def queue(kind: ReminderKind, today: date, policy: Policy, now: datetime) -> int:
     """Write the kind's messages due on `today` in one INSERT ... SELECT, in the caller's
     transaction; returns how many rows were written."""
-    statement = insertion(kind, today, policy, now)
-    # preserve_rowcount: psycopg's count of an INSERT is otherwise lost with its cursor.
-    result = db.session.execute(statement.execution_options(preserve_rowcount=True))
+    built = insertion(kind, policy, db.session.get_bind().dialect.name, sending_domain())
+    result = db.session.execute(built.statement, built.parameters(today, now))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def insertion(kind: ReminderKind, today: date, policy: Policy, now: datetime) -> Any:
-    """The INSERT ... SELECT that writes the kind's messages due on `today`."""
-    drafts = due(kind, today, policy).subquery("draft")
+@dataclass(frozen=True)
+class Insertion:
+    """A kind's INSERT ... SELECT, built once: the day and the rows' time are its
+    parameters."""
+
+    statement: Any
+    day: Day
+
+    def parameters(self, today: date, now: datetime) -> dict[str, Any]:
+        return {**self.day.values(today), NOW: now}
+
+
+@lru_cache(maxsize=128)
+def insertion(kind: ReminderKind, policy: Policy, dialect: str, domain: str) -> Insertion:
+    """The INSERT ... SELECT that writes the kind's messages due on a day, built once per
+    kind, policy, database and sending domain: building and cache-keying a statement
+    takes longer than a normal day's run of it (and the statement never changes)."""
+    day = Day()
+    drafts = due(kind, day, policy).subquery("draft")
+    now = bindparam(NOW, type_=DateTime())
     # WHERE true: without a WHERE, SQLite would read ON CONFLICT as a join's ON.
     rows = select(
         *(drafts.c[name] for name in DRAFT_COLUMNS),
         # Unique across installations, made once per row and kept across retries.
-        joined("<", random_hex(), f"@{sending_domain()}>").label("message_id"),
+        joined("<", random_hex(), f"@{domain}>").label("message_id"),
         literal(OutboxStatus.PENDING.value).label("status"),
         literal(0).label("attempts"),
-        literal(now).label("next_attempt_at"),
-        literal(now).label("created_at"),
+        now.label("next_attempt_at"),
+        now.label("created_at"),
     ).where(true())
     # On PostgreSQL in key order: the selection, its NOT EXISTS included, is sorted
     # before the first row is written. Planned on a (nearly) empty outbox, the NOT EXISTS
     # scans the outbox per row; interleaved with the writes it would scan every row this
     # statement adds too, and a first catch-up of many labels took time growing with
     # their square. (SQLite looks every key up in its index.)
-    on_postgresql = db.session.get_bind().dialect.name == "postgresql"
+    on_postgresql = dialect == "postgresql"
     if on_postgresql:
         rows = rows.order_by(drafts.c.key)
     insert = postgresql.insert if on_postgresql else sqlite.insert
-    return (
+    statement = (
         insert(OUTBOX)
         .from_select([column.name for column in rows.selected_columns], rows)
         .on_conflict_do_nothing(index_elements=["key"])
+        # psycopg's count of an INSERT is otherwise lost with its cursor.
+        .execution_options(preserve_rowcount=True)
     )
+    return Insertion(statement, day)
 
 
 def decide(today: date, policy: Policy) -> list[Draft]:
@@ -117,7 +141,7 @@ def decide(today: date, policy: Policy) -> list[Draft]:
     return [
         Draft(**row)
         for kind in KINDS
-        for row in db.session.execute(due(kind, today, policy)).mappings()
+        for row in db.session.execute(due(kind, Day(today), policy)).mappings()
     ]
 
 
@@ -156,26 +180,28 @@ def audience(kind: ReminderKind, row: Columns) -> list[Recipients]:
     return [managers]
 
 
-def due(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
-    """The kind's messages due on `today` and not written yet, one row per recipient
+def due(kind: ReminderKind, day: Day, policy: Policy) -> Select[Any]:
+    """The kind's messages due on the day and not written yet, one row per recipient
     with the outbox columns of DRAFT_COLUMNS."""
-    drafts = addressed(kind, today, policy).subquery("message")
+    drafts = addressed(kind, day, policy).subquery("message")
     return select(*(drafts.c[name] for name in DRAFT_COLUMNS)).where(
         ~exists().where(OutboxMessage.key == drafts.c.key)
     )
 
 
-def addressed(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
-    """The kind's messages due on `today`, written already or not, one row per
+def addressed(kind: ReminderKind, day: Day, policy: Policy) -> Select[Any]:
+    """The kind's messages due on the day, written already or not, one row per
     recipient with the outbox columns of DRAFT_COLUMNS."""
-    candidate = kind.condition(today, policy).subquery("candidate")
-    due_today = kind.notice(candidate.c, today, policy).due
+    candidate = kind.condition(day, policy).subquery("candidate")
+    due_today = kind.notice(candidate.c, day, policy).due
     reached = select(candidate) if due_today is None else select(candidate).where(due_today)
-    if kind.every is not None:
+    if (every := kind.every) is not None:
         # At most one message per subject this often: none written since the day after
         # today - every. Checked before the recipients are joined: a normal day skips
         # most subjects here.
-        quiet_from = datetime.combine(today - kind.every + timedelta(days=1), time())
+        quiet_from = day.on(
+            lambda today: datetime.combine(today - every + timedelta(days=1), time()), DateTime()
+        )
         reached = reached.where(
             ~exists().where(
                 OutboxMessage.kind == kind.name,
@@ -188,7 +214,7 @@ def addressed(kind: ReminderKind, today: date, policy: Policy) -> Select[Any]:
     # misjudges the agency's coordinators (a handful of users, but every cluster's)
     # and loops over the labels once per cluster and coordinator.
     row = reached.cte("reached").prefix_with("MATERIALIZED", dialect="postgresql")
-    notice = kind.notice(row.c, today, policy)
+    notice = kind.notice(row.c, day, policy)
     branches = []
     for recipients in audience(kind, row.c):
         key = (

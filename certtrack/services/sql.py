@@ -1,14 +1,65 @@
-"""SQL expressions that PostgreSQL and SQLite spell differently, for work done in set
-operations (the daily pass builds its messages in SQL, not row by row in Python)."""
+"""SQL for work done in set operations (the daily pass builds its messages in SQL, not
+row by row in Python): the day as bound parameters, and the expressions that PostgreSQL
+and SQLite spell differently."""
 
-from datetime import date
-from typing import Any
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Boolean, ColumnElement, Date, Float, String, cast, literal
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    Float,
+    String,
+    bindparam,
+    cast,
+    literal,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.sql.visitors import InternalTraversal
+
+T = TypeVar("T")
+
+
+class Day:
+    """The day a statement is about, in SQL. Every value a condition derives from the
+    day goes through `on` and is worked out by the workflow's own Python rules
+    (`day.on(lambda today: grace_cutoff(today, months))`), so no date rule has a second,
+    SQL spelling.
+
+    `Day(today)` binds the values of that day at once, for a statement run once.
+    `Day()` leaves them as named parameters, for a statement built once and run on any
+    day with `values(today)` (building a statement costs far more than running it)."""
+
+    def __init__(self, today: date | None = None) -> None:
+        self._today = today
+        self._derived: dict[str, Callable[[date], Any]] = {}
+
+    def on(self, derive: Callable[[date], T], type_: TypeEngine[T]) -> ColumnElement[T]:
+        """The value `derive(today)` of the statement's day."""
+        if self._today is not None:
+            return literal(derive(self._today), type_)
+        key = f"day_{len(self._derived)}"
+        self._derived[key] = derive
+        return bindparam(key, type_=type_)
+
+    @property
+    def today(self) -> ColumnElement[date]:
+        return self.on(lambda today: today, Date())
+
+    def plus(self, delta: timedelta) -> ColumnElement[date]:
+        """The day `delta` after (before, if negative)."""
+        return self.on(lambda today: today + delta, Date())
+
+    def values(self, today: date) -> dict[str, Any]:
+        """The parameters of a statement built with `Day()`, on `today`."""
+        assert self._today is None, "a Day(today) has its values bound already"
+        return {key: derive(today) for key, derive in self._derived.items()}
 
 
 def joined(*parts: Any) -> ColumnElement[str]:

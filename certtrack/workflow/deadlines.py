@@ -7,10 +7,11 @@ is due `gold_evidence_days_before_visit` before the on-site visit."""
 
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, DateTime
 
 from certtrack.clock import day_start, local_date
 from certtrack.models import Application
+from certtrack.services.sql import Day
 from certtrack.workflow.policy import Policy
 
 
@@ -31,11 +32,12 @@ def report_overdue(application: Application, today: date, policy: Policy) -> boo
     return due is not None and due < today and not application.report_delivered
 
 
-def report_due_before(today: date, policy: Policy) -> ColumnElement[bool]:
+def report_due_before(day: Day, policy: Policy) -> ColumnElement[bool]:
     """SQL for `report_due(application, policy) < today`: the local day of assignment
     is before today - review_due_days, i.e. assigned_at lies before the UTC instant at
     which that local day begins."""
-    return Application.assigned_at < day_start(today - timedelta(days=policy.review_due_days))
+    due_days = timedelta(days=policy.review_due_days)
+    return Application.assigned_at < day.on(lambda today: day_start(today - due_days), DateTime())
 
 
 def evidence_due(application: Application, policy: Policy) -> date | None:
@@ -50,7 +52,9 @@ def evidence_due_for_visit(starts_on: date, policy: Policy) -> date:
     return starts_on - timedelta(days=policy.gold_evidence_days_before_visit)
 
 
-def evidence_due_between(first: date, last: date, policy: Policy) -> ColumnElement[bool]:
-    """SQL for `first <= evidence_due(application, policy) <= last`."""
+def evidence_due_within(day: Day, days: int, policy: Policy) -> ColumnElement[bool]:
+    """SQL for `today <= evidence_due(application, policy) <= today + days`."""
     lead = timedelta(days=policy.gold_evidence_days_before_visit)
-    return Application.visit_starts_on.between(first + lead, last + lead)
+    return Application.visit_starts_on.between(
+        day.plus(lead), day.plus(lead + timedelta(days=days))
+    )

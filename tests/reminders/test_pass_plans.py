@@ -6,9 +6,11 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from certtrack.demo.scale import seed_scale
 from certtrack.extensions import db
+from certtrack.services.outbox import sending_domain
 from certtrack.services.reminder_kinds import BY_NAME, KINDS
 from certtrack.services.reminders import insertion
 from certtrack.workflow.policy import load_policy
@@ -18,9 +20,26 @@ SEEDED = date(2026, 11, 25)
 LATER = SEEDED + timedelta(days=400)  # a first catch-up: every kind has messages due
 
 
-def plan(statement: Any, explain: str) -> list[Any]:
-    sql = str(statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
-    return list(db.session.connection().exec_driver_sql(f"{explain} {sql}").all())
+def plan(name: str, explain: str) -> list[Any]:
+    """The database's plan of the statement the pass runs for the kind on LATER, with
+    the same parameters: the driver is handed `explain` + the statement instead."""
+    built = insertion(BY_NAME[name], load_policy(), db.engine.dialect.name, sending_domain())
+    rows: list[Any] = []
+
+    def explained(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> Any:
+        return f"{explain} {statement}", parameters
+
+    def read(conn: Any, cursor: Any, *_: Any) -> None:
+        rows.extend(cursor.fetchall())
+
+    event.listen(db.engine, "before_cursor_execute", explained, retval=True)
+    event.listen(db.engine, "after_cursor_execute", read)
+    try:
+        db.session.execute(built.statement, built.parameters(LATER, noon(LATER)))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", explained)
+        event.remove(db.engine, "after_cursor_execute", read)
+    return rows
 
 
 def outbox_reads(node: dict[str, Any], sorted_above: bool = False) -> list[bool]:
@@ -44,8 +63,7 @@ def test_the_catch_up_reads_the_outbox_before_writing_to_it(ctx, name):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite's plan: test_sqlite_looks_each_key_up_in_its_index")
     seed_scale(20, labels_per_cluster=2, agencies=2, today=SEEDED)
-    statement = insertion(BY_NAME[name], LATER, load_policy(), noon(LATER))
-    [[[root]]] = plan(statement, "EXPLAIN (FORMAT JSON)")
+    [[[root]]] = plan(name, "EXPLAIN (FORMAT JSON)")
     reads = outbox_reads(root["Plan"])
     assert reads and all(reads), name
 
@@ -57,8 +75,7 @@ def test_sqlite_looks_each_key_up_in_its_index(ctx, name):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's plan: test_the_catch_up_reads_the_outbox_before_writing_to_it")
     seed_scale(20, labels_per_cluster=2, agencies=2, today=SEEDED)
-    statement = insertion(BY_NAME[name], LATER, load_policy(), noon(LATER))
-    details = [row[-1] for row in plan(statement, "EXPLAIN QUERY PLAN")]
+    details = [row[-1] for row in plan(name, "EXPLAIN QUERY PLAN")]
     on_outbox = [detail for detail in details if "outbox_message" in detail]
     assert on_outbox, details
     assert not [detail for detail in on_outbox if detail.startswith("SCAN")], details

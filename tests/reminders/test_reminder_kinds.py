@@ -15,6 +15,7 @@ from certtrack.services import messages, outbox, reminders, visits
 from certtrack.services.dispatch import send_due
 from certtrack.services.reminder_kinds import BY_NAME, KINDS
 from certtrack.services.reminders import decide, run_daily_pass
+from certtrack.services.sql import Day
 from certtrack.workflow.policy import load_policy
 from tests.builders import Journey, add_cluster, add_user, make_cast
 from tests.reminders.conftest import noon
@@ -114,15 +115,33 @@ def test_every_reminder_kind_is_one_definition_with_its_message(mail_app, smtp):
         assert title != str(kind.title), kind.name
 
 
+def test_one_statement_per_kind_serves_every_day(mail_app):
+    """The pass builds each kind's statement once, with the day as parameters
+    (services.sql.Day), and runs it on every day: on any day it selects the very
+    messages of a statement built for that day alone. (A date worked out when the
+    statement is built, not from its day, would stay the first day's.)"""
+    every_kind_due()
+    policy = load_policy()
+
+    def selected(statement, parameters=None):
+        return sorted(tuple(row) for row in db.session.execute(statement, parameters))
+
+    days = [DAY + timedelta(days=n) for n in (-200, -30, 0, 1, 3, 7, 30, 90, 400)]
+    for kind in KINDS:
+        day = Day()
+        once = reminders.due(kind, day, policy)
+        found = [selected(once, day.values(today)) for today in days]
+        assert found == [selected(reminders.due(kind, Day(today), policy)) for today in days]
+        assert any(found), kind.name
+
+
 @pytest.mark.parametrize("name", list(BY_NAME))
 def test_the_pass_and_the_dispatcher_both_ask_the_definition(mail_app, smtp, monkeypatch, name):
     """A kind whose condition no longer holds for anything is neither selected by the
     pass nor sent by the dispatcher: both use the one condition."""
     every_kind_due()
     policy, kind = load_policy(), BY_NAME[name]
-    never = replace(
-        kind, condition=lambda today, policy: kind.condition(today, policy).where(false())
-    )
+    never = replace(kind, condition=lambda day, policy: kind.condition(day, policy).where(false()))
     with monkeypatch.context() as patch:
         patch.setattr(reminders, "KINDS", tuple(never if k is kind else k for k in KINDS))
         selected = {draft.kind for draft in decide(DAY, policy)}

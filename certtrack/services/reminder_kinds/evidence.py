@@ -25,8 +25,8 @@ from certtrack.services.reminder_kinds.kind import (
     Subject,
     latest_due,
 )
-from certtrack.services.sql import isodate, joined
-from certtrack.workflow.deadlines import evidence_due_between, evidence_due_for_visit
+from certtrack.services.sql import Day, isodate, joined
+from certtrack.workflow.deadlines import evidence_due_for_visit, evidence_due_within
 from certtrack.workflow.policy import Policy
 
 NAME = "gold_evidence"
@@ -48,7 +48,7 @@ def _steps_gone() -> Any:
     )
 
 
-def _incomplete(today: date, policy: Policy) -> Candidates:
+def _incomplete(day: Day, policy: Policy) -> Candidates:
     # No offsets configured: no window, nothing holds.
     horizon = max(policy.gold_evidence_reminder_days, default=-1)
     return (
@@ -60,7 +60,7 @@ def _incomplete(today: date, policy: Policy) -> Candidates:
             _steps_gone().label("step_gone"),
         )
         .where(
-            evidence_due_between(today, today + timedelta(days=horizon), policy),
+            evidence_due_within(day, horizon, policy),
             evidence.incomplete(),
         )
     )
@@ -74,13 +74,13 @@ def _same_visit(message: OutboxMessage) -> list[ColumnElement[bool]]:
     return [Application.visit_starts_on == date.fromisoformat(visit)]
 
 
-def _notice(row: Columns, today: date, policy: Policy) -> Notice:
+def _notice(row: Columns, day: Day, policy: Policy) -> Notice:
     # At most `step` days left: evidence_due(visit) <= today + step, i.e. the visit
     # starts on or before today + step + gold_evidence_days_before_visit.
     lead = timedelta(days=policy.gold_evidence_days_before_visit)
     step = latest_due(
         policy.gold_evidence_reminder_days,
-        lambda days: row.visit_starts_on <= today + timedelta(days=days) + lead,
+        lambda days: row.visit_starts_on <= day.plus(timedelta(days=days) + lead),
     )
     visit = isodate(row.visit_starts_on)
     return Notice(

@@ -4,7 +4,9 @@ selects its candidates with that condition; the dispatcher runs the same conditi
 restricted to the message's subject, just before sending, so the two cannot disagree.
 
 Both the condition and the notice are SQL: the pass turns them into one
-INSERT ... SELECT per kind, so no candidate row passes through Python."""
+INSERT ... SELECT per kind, so no candidate row passes through Python. They take the
+day as a services.sql.Day: the pass builds each kind's statement once and runs it on
+every day with that day's parameters."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from sqlalchemy.sql.expression import ColumnCollection
 from certtrack.extensions import db
 from certtrack.models import OutboxMessage
 from certtrack.services.content import Content
+from certtrack.services.sql import Day
 from certtrack.workflow.policy import Policy
 
 # A condition's rows: the subject's id first, labelled "subject", then any columns.
@@ -91,7 +94,9 @@ def latest_due(
     return case(*[(reached(offset), offset) for offset in sorted(offsets)], else_=null())
 
 
-@dataclass(frozen=True)
+# eq=False: a kind is its definition, hashed by identity (the pass keeps each kind's
+# statement, services.reminders.insertion).
+@dataclass(frozen=True, eq=False)
 class ReminderKind:
     """One kind of reminder, the only place its rule is written."""
 
@@ -101,10 +106,10 @@ class ReminderKind:
     subject: Subject
     # Rows (subject first, labelled "subject", then what the audience needs) for which
     # the reason holds on the day.
-    condition: Callable[[date, Policy], Candidates]
+    condition: Callable[[Day, Policy], Candidates]
     # The message about a candidate row (its columns by name), and whether one is due
     # on the day (an offset reached). Decides only which notice, never whether it holds.
-    notice: Callable[[Columns, date, Policy], Notice]
+    notice: Callable[[Columns, Day, Policy], Notice]
     # What the message says at send time, in the recipient's language; None when there
     # is nothing to say (an empty digest).
     compose: Callable[[OutboxMessage, date, Policy], Content | None]
@@ -116,5 +121,5 @@ class ReminderKind:
     def holds(self, message: OutboxMessage, today: date, policy: Policy) -> bool:
         """Whether the message's reason still holds: the selection's own condition, on
         the message's subject alone."""
-        restricted = self.condition(today, policy).where(*self.subject.of(message))
+        restricted = self.condition(Day(today), policy).where(*self.subject.of(message))
         return bool(db.session.scalar(select(restricted.exists())))

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, Date, and_, false, or_, select
 
 from certtrack import formats, vocabulary
 from certtrack.extensions import db
@@ -33,7 +33,7 @@ from certtrack.services.reminder_kinds.kind import (
     Subject,
     latest_due,
 )
-from certtrack.services.sql import grace_end_of, joined, shifted
+from certtrack.services.sql import Day, grace_end_of, joined, shifted
 from certtrack.workflow.dates import add_months, grace_cutoff, grace_end, month_start
 from certtrack.workflow.policy import Policy
 
@@ -104,24 +104,24 @@ def _label_notice(kind: str, row: Columns) -> Notice:
 # --- label ending: `reminder_days` before the end -----------------------------------
 
 
-def _ending(today: date, policy: Policy) -> Candidates:
+def _ending(day: Day, policy: Policy) -> Candidates:
     # No offsets configured: no window, nothing holds.
     horizon = max(policy.reminder_days, default=-1)
     return _labels(
         Label.status == LabelStatus.VALID,
         Application.state.in_(LABELLED_STATES),
-        Label.valid_until >= today,
-        Label.valid_until <= today + timedelta(days=horizon),
+        Label.valid_until >= day.today,
+        Label.valid_until <= day.plus(timedelta(days=horizon)),
     )
 
 
-def _ending_notice(row: Columns, today: date, policy: Policy) -> Notice:
+def _ending_notice(row: Columns, day: Day, policy: Policy) -> Notice:
     # At most `offset` days left: valid_until <= today + offset; and the notice's day,
     # `offset` days before the end, not before the import.
     offset = latest_due(
         policy.reminder_days,
         lambda days: and_(
-            row.valid_until <= today + timedelta(days=days),
+            row.valid_until <= day.plus(timedelta(days=days)),
             _not_before_import(row, shifted(row.valid_until, days=-days)),
         ),
     )
@@ -129,7 +129,7 @@ def _ending_notice(row: Columns, today: date, policy: Policy) -> Notice:
     on_time = _on_time(
         policy.reminder_days,
         lambda days: row.valid_until.between(
-            today + timedelta(days=days) - LATE, today + timedelta(days=days)
+            day.plus(timedelta(days=days) - LATE), day.plus(timedelta(days=days))
         ),
     )
     return _offset_notice("label_expiry", row, offset, on_time)
@@ -175,21 +175,28 @@ LABEL_EXPIRY = ReminderKind(
 # --- label lapsed: the day it lapses ---------------------------------------------
 
 
-def _in_grace(today: date, policy: Policy) -> Candidates:
+def _in_grace(day: Day, policy: Policy) -> Candidates:
     # valid_until >= grace_cutoff(...) is today <= grace_end(valid_until) in SQL. A
     # revoked label's application lapses too, but there is nothing to renew.
     return _labels(
         Application.state == State.LAPSED,
         Label.status == LabelStatus.LAPSED,  # not revoked
-        Label.valid_until >= grace_cutoff(today, policy.grace_months),
+        Label.valid_until >= _grace_cutoff(day, policy),
     )
 
 
-def _lapsed_notice(row: Columns, today: date, policy: Policy) -> Notice:
+def _grace_cutoff(day: Day, policy: Policy, days: int = 0) -> ColumnElement[date]:
+    """grace_cutoff of the day `days` later."""
+    return day.on(
+        lambda today: grace_cutoff(today + timedelta(days=days), policy.grace_months), Date()
+    )
+
+
+def _lapsed_notice(row: Columns, day: Day, policy: Policy) -> Notice:
     notice = _label_notice("label_lapsed", row)
     # It lapsed the day after its end, at most LATE days ago.
     lapsed_on = shifted(row.valid_until, days=1)
-    recent = row.valid_until >= today - LATE - timedelta(days=1)
+    recent = row.valid_until >= day.plus(-LATE - timedelta(days=1))
     return replace(notice, due=_not_before_import(row, lapsed_on) & recent)
 
 
@@ -230,7 +237,7 @@ LABEL_LAPSED = ReminderKind(
 # --- last days to renew: `grace_reminder_days` before the grace year ends --------------
 
 
-def _grace_notice(row: Columns, today: date, policy: Policy) -> Notice:
+def _grace_notice(row: Columns, day: Day, policy: Policy) -> Notice:
     # At most `offset` days left: grace_end(valid_until) < today + offset + 1, which is
     # valid_until < grace_cutoff(today + offset + 1) (see grace_cutoff); and the
     # notice's day not before the import.
@@ -238,7 +245,7 @@ def _grace_notice(row: Columns, today: date, policy: Policy) -> Notice:
     offset = latest_due(
         policy.grace_reminder_days,
         lambda days: and_(
-            row.valid_until < grace_cutoff(today + timedelta(days=days + 1), policy.grace_months),
+            row.valid_until < _grace_cutoff(day, policy, days + 1),
             _not_before_import(row, shifted(end, days=-days)),
         ),
     )
@@ -246,9 +253,8 @@ def _grace_notice(row: Columns, today: date, policy: Policy) -> Notice:
     on_time = _on_time(
         policy.grace_reminder_days,
         lambda days: and_(
-            row.valid_until
-            >= grace_cutoff(today + timedelta(days=days) - LATE, policy.grace_months),
-            row.valid_until < grace_cutoff(today + timedelta(days=days + 1), policy.grace_months),
+            row.valid_until >= _grace_cutoff(day, policy, days - LATE.days),
+            row.valid_until < _grace_cutoff(day, policy, days + 1),
         ),
     )
     return _offset_notice("grace_ending", row, offset, on_time)
@@ -294,15 +300,18 @@ GRACE_ENDING = ReminderKind(
 # --- Silver window: a Bronze holder may go for Silver ---------------------------------
 
 
-def _silver_window(today: date, policy: Policy) -> Candidates:
+def _silver_window(day: Day, policy: Policy) -> Candidates:
     # The guard's rule (prerequisites: min <= whole months since the interview month <=
     # max) in SQL; interview_month is a month's first day.
+    def months_before(months: int) -> ColumnElement[date]:
+        return day.on(lambda today: month_start(add_months(today, -months)), Date())
+
     return _labels(
         Label.level == Level.BRONZE,
         Label.status.in_(LIVE_LABEL_STATUSES),
         Application.state.in_((*LABELLED_STATES, State.LAPSED)),
-        Label.interview_month >= month_start(add_months(today, -policy.silver_window_max_months)),
-        Label.interview_month <= month_start(add_months(today, -policy.silver_window_min_months)),
+        Label.interview_month >= months_before(policy.silver_window_max_months),
+        Label.interview_month <= months_before(policy.silver_window_min_months),
     ).add_columns(Label.interview_month)
 
 
@@ -320,10 +329,12 @@ def silver_opened_since(day: date, policy: Policy) -> date:
     return add_months(first_of_month, -policy.silver_window_min_months)
 
 
-def _silver_notice(row: Columns, today: date, policy: Policy) -> Notice:
+def _silver_notice(row: Columns, day: Day, policy: Policy) -> Notice:
     # The window opened at most LATE days ago (an interview month, so the planner reads
     # the column's statistics: a normal day re-checks a month's labels at most).
-    recent = row.interview_month >= silver_opened_since(today - LATE, policy)
+    recent = row.interview_month >= day.on(
+        lambda today: silver_opened_since(today - LATE, policy), Date()
+    )
     return replace(_label_notice("silver_window", row), due=recent)
 
 

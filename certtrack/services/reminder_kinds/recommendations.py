@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import String, select
 
 from certtrack import formats
 from certtrack.extensions import db
@@ -27,7 +27,7 @@ from certtrack.services.reminder_kinds.kind import (
     ReminderKind,
     Subject,
 )
-from certtrack.services.sql import joined
+from certtrack.services.sql import Day, joined
 from certtrack.workflow.policy import Policy
 
 PREFERENCE = "wants_recommendation_reminders"
@@ -51,16 +51,16 @@ def _open(*conditions: Any) -> Candidates:
 # --- recommendation due: `recommendation_due_days` before ------------------------------
 
 
-def _coming_due(today: date, policy: Policy) -> Candidates:
+def _coming_due(day: Day, policy: Policy) -> Candidates:
     return _open(
-        Recommendation.due_date >= today,
-        Recommendation.due_date <= today + timedelta(days=policy.recommendation_due_days),
+        Recommendation.due_date >= day.today,
+        Recommendation.due_date <= day.plus(timedelta(days=policy.recommendation_due_days)),
     ).with_only_columns(
         Recommendation.id.label("subject"), Report.application_id, Application.cluster_id
     )
 
 
-def _due_notice(row: Columns, today: date, policy: Policy) -> Notice:
+def _due_notice(row: Columns, day: Day, policy: Policy) -> Notice:
     return Notice(
         stem=joined("recommendation_due:", row.subject),
         link=joined("/applications/", row.application_id, "#recommendation-", row.subject),
@@ -105,11 +105,11 @@ RECOMMENDATION_DUE = ReminderKind(
 # --- recommendations overdue: one nag per application at most every seven days -----------
 
 
-def _overdue_recommendations(today: date) -> Candidates:
-    return _open(Recommendation.due_date < today)
+def _overdue_recommendations(day: Day) -> Candidates:
+    return _open(Recommendation.due_date < day.today)
 
 
-def _overdue(today: date, policy: Policy) -> Candidates:
+def _overdue(day: Day, policy: Policy) -> Candidates:
     # Applications with some overdue recommendation (EXISTS, not a DISTINCT over every
     # recommendation: the weekly check can then skip the recently nagged first).
     overdue = (
@@ -118,7 +118,7 @@ def _overdue(today: date, policy: Policy) -> Candidates:
         .where(
             Report.application_id == Application.id,
             Recommendation.status.in_(OPEN_RECOMMENDATION_STATUSES),
-            Recommendation.due_date < today,
+            Recommendation.due_date < day.today,
         )
     )
     return select(Application.id.label("subject"), Application.cluster_id).where(
@@ -126,9 +126,13 @@ def _overdue(today: date, policy: Policy) -> Candidates:
     )
 
 
-def _overdue_notice(row: Columns, today: date, policy: Policy) -> Notice:
+def _overdue_notice(row: Columns, day: Day, policy: Policy) -> Notice:
     return Notice(
-        stem=joined("recommendation_overdue:", row.subject, f":{today.isoformat()}"),
+        stem=joined(
+            "recommendation_overdue:",
+            row.subject,
+            day.on(lambda today: f":{today.isoformat()}", String()),
+        ),
         link=joined("/clusters/", row.cluster_id),
         about={"application_id": row.subject},
     )
@@ -137,7 +141,7 @@ def _overdue_notice(row: Columns, today: date, policy: Policy) -> Notice:
 def _overdue_content(message: OutboxMessage, today: date, policy: Policy) -> Content:
     """Lists what is overdue at send time."""
     recs = db.session.scalars(
-        _overdue_recommendations(today)
+        _overdue_recommendations(Day(today))
         .where(Application.id == message.application_id)
         .order_by(Recommendation.due_date, Recommendation.id)
     ).all()

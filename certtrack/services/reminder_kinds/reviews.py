@@ -19,12 +19,12 @@ from certtrack.services.reminder_kinds.kind import (
     ReminderKind,
     Subject,
 )
-from certtrack.services.sql import isoformat, joined
+from certtrack.services.sql import Day, isoformat, joined
 from certtrack.workflow.deadlines import assigned_on, report_due, report_due_before
 from certtrack.workflow.policy import Policy
 
 
-def _stalled(today: date, policy: Policy) -> Candidates:
+def _stalled(day: Day, policy: Policy) -> Candidates:
     return (
         select(
             Application.id.label("subject"),
@@ -38,7 +38,7 @@ def _stalled(today: date, policy: Policy) -> Candidates:
         .where(
             Application.state == State.CONSULTANT_REVIEW,
             Application.consultant_id.is_not(None),
-            report_due_before(today, policy),
+            report_due_before(day, policy),
             Report.delivered_at.is_(None),
         )
     )
@@ -52,7 +52,7 @@ def _same_assignment(message: OutboxMessage) -> list[ColumnElement[bool]]:
     return [Application.assigned_at == datetime.fromisoformat(assigned)]
 
 
-def _stalled_notice(row: Columns, today: date, policy: Policy) -> Notice:
+def _stalled_notice(row: Columns, day: Day, policy: Policy) -> Notice:
     # Written as Python writes it: _same_assignment reads it back with fromisoformat.
     assigned = isoformat(row.assigned_at)
     return Notice(

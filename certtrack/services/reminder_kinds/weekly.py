@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import String, select
 
 from certtrack.models import OutboxMessage, Role, User
 from certtrack.services import digest
@@ -18,20 +18,24 @@ from certtrack.services.reminder_kinds.kind import (
     ReminderKind,
     Subject,
 )
-from certtrack.services.sql import joined
+from certtrack.services.sql import Day, joined
 from certtrack.workflow.policy import Policy
 
 
-def _coordinators(today: date, policy: Policy) -> Candidates:
+def _coordinators(day: Day, policy: Policy) -> Candidates:
     return select(User.id.label("subject")).where(
         User.role == Role.COORDINATOR, User.active.is_(True)
     )
 
 
-def _digest_notice(row: Columns, today: date, policy: Policy) -> Notice:
+def _iso_week(today: date) -> str:
     year, week, _day = today.isocalendar()
+    return f":{year}-W{week:02d}"
+
+
+def _digest_notice(row: Columns, day: Day, policy: Policy) -> Notice:
     return Notice(
-        stem=joined("coordinator_digest:", row.subject, f":{year}-W{week:02d}"),
+        stem=joined("coordinator_digest:", row.subject, day.on(_iso_week, String())),
         link=joined("/dashboard"),
     )
 
