@@ -243,6 +243,27 @@ def test_figures_a_second_process_worked_out_meanwhile_change_nothing(app, portf
         assert programme.stage_medians(agency, TODAY) == first
 
 
+@pytest.mark.parametrize(
+    ("days", "english", "italian"),
+    [
+        (365, "ended in the 365 days before today", "concluse nei 365 giorni prima di oggi"),
+        (1461, "ended in the 1,461 days before today", "concluse nei 1.461 giorni prima di oggi"),
+        (1, "ended yesterday", "concluse ieri"),
+    ],
+)
+def test_the_medians_caption_gives_the_rules_window_in_the_readers_language(
+    app, portfolio, client, monkeypatch, days, english, italian
+):
+    monkeypatch.setattr(programme, "STAY_WINDOW_DAYS", days)
+    with travel(TODAY):
+        sign_in(client, "coord@informest.example", PASSWORD)
+        assert english in client.get("/dashboard").get_data(as_text=True)
+        sign_in(client, "coord@informest.example", PASSWORD, locale="it")
+        assert italian in client.get("/dashboard").get_data(as_text=True)
+        page = client.get(f"/programme/{portfolio['agency']}").get_data(as_text=True)
+        assert italian in page
+
+
 def add_target(app: Flask, agency_id: int, kind: TargetKind, level, number, due_on) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         target = ProgrammeTarget(
