@@ -213,6 +213,7 @@ def test_every_process_reads_the_figures_the_days_first_view_worked_out(app, por
         with recorded(db.engine) as statements:
             kept = programme.stage_medians(agency, TODAY)
         tomorrow = programme.stage_medians(agency, TODAY + timedelta(days=1))
+        db.session.remove()
         db.engine.dispose()
     assert kept == first and len(statements) == 1
     drafts = {m.stage: m.stays for m in tomorrow}[State.DRAFT]
