@@ -29,7 +29,7 @@ from certtrack.models.organisation import Agency, Cluster
 from certtrack.models.outbox import OutboxMessage, OutboxStatus
 from certtrack.models.peer import PeerCluster, PeerValue
 from certtrack.models.portfolio_upload import PortfolioUpload
-from certtrack.models.programme import ProgrammeTarget
+from certtrack.models.programme import EVERY_AGENCY, DailyStageMedian, ProgrammeTarget
 from certtrack.models.report import ProgressNote, Recommendation, Report
 from certtrack.models.setting import Setting
 from certtrack.models.token import ApiToken, CalendarFeed
@@ -38,6 +38,7 @@ from certtrack.models.user_session import UserSession
 
 __all__ = [
     "CLOSED_STATES",
+    "EVERY_AGENCY",
     "LABELLED_STATES",
     "LIVE_LABEL_STATUSES",
     "OPEN_RECOMMENDATION_STATUSES",
@@ -49,6 +50,7 @@ __all__ = [
     "Cluster",
     "ConversationMessage",
     "ConversationMute",
+    "DailyStageMedian",
     "Direction",
     "Document",
     "DocumentPurpose",

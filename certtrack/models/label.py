@@ -18,8 +18,10 @@ class Label(Base):
     __tablename__ = "label"
     __table_args__ = (
         # The expiring and lapsed lists and their counts: one status, a range of end
-        # days, in end-day order (it also serves a lookup by status alone).
-        Index("ix_label_status_valid_until", "status", "valid_until"),
+        # days, in the lists' order (end day, then id), so a page reads only its rows;
+        # with the cluster, the counts per agency read nothing else. It also serves a
+        # lookup by status alone.
+        Index("ix_label_status_ending", "status", "valid_until", "id", "cluster_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,6 +6,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from certtrack import confirmation, formats
@@ -27,6 +28,19 @@ def median_days(median: programme.StageMedian) -> str:
     return "—" if median.median_days is None else formats.number(round(median.median_days, 1))
 
 
+def medians_caption() -> str:
+    """What the medians count, the window's length taken from the rule
+    (programme.STAY_WINDOW_DAYS) and written in the reader's locale."""
+    days = programme.STAY_WINDOW_DAYS
+    return ngettext(
+        "Median days applications stayed in each stage, over the stays that ended yesterday",
+        "Median days applications stayed in each stage, over the stays that ended in the"
+        " %(days)s days before today",
+        days,
+        days=formats.number(days),
+    )
+
+
 @bp.app_context_processor
 def programme_helpers() -> dict[str, Any]:
     """What the programme page and the dashboard's medians table write with."""
@@ -34,6 +48,7 @@ def programme_helpers() -> dict[str, Any]:
         "describe_target": programme.describe,
         "standing_name": lambda standing: programme.STANDING_NAMES[standing],
         "median_days": median_days,
+        "medians_caption": medians_caption,
         "renewal_names": programme.RENEWAL_FIGURES,
         "recommendation_names": programme.RECOMMENDATION_FIGURES,
         "target_delete_consequence": programme.DELETE_TARGET_CONSEQUENCE,

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from certtrack.clock import local_date
 from certtrack.extensions import db
@@ -27,7 +27,7 @@ from certtrack.models import (
     State,
     User,
 )
-from certtrack.services.access import application_filter, cluster_filter
+from certtrack.services.access import application_filter, cluster_filter, joined_application_filter
 from certtrack.services.sql import Day
 from certtrack.workflow.dates import grace_cutoff, grace_end
 from certtrack.workflow.deadlines import report_due, report_due_before
@@ -478,28 +478,42 @@ def with_due_dates(
 
 
 def _in_review(user: User) -> Select[Application]:
+    """Reviews under way in the board column's order, the longest in review first: the
+    dashboard's first few are the column's first ones, read in order from the index on
+    state and time in stage."""
     return (
         select(Application)
         .join(Application.cluster)
         .outerjoin(Application.report)
-        .where(application_filter(user), Application.state == State.CONSULTANT_REVIEW)
+        .where(joined_application_filter(user), Application.state == State.CONSULTANT_REVIEW)
         .options(
             contains_eager(Application.cluster),
             contains_eager(Application.report),
             joinedload(Application.consultant),
         )
-        .order_by(Application.created_at, Application.id)
+        .order_by(*_board_order(BoardSort.STAGE))
+    )
+
+
+def _delivered() -> ColumnElement[bool]:
+    """Whether the application's report is delivered: a look-up of its one report,
+    which keeps PostgreSQL from hashing every report to count a page's reviews."""
+    report = aliased(Report)  # its own, also where the page joins the report to show it
+    return (
+        select(report.id)
+        .where(report.application_id == Application.id, report.delivered_at.is_not(None))
+        .exists()
     )
 
 
 def _stalled(today: date, policy: Policy) -> ColumnElement[bool]:
     """report_overdue's rule in SQL: past the due day, no delivered report."""
-    return and_(report_due_before(Day(today), policy), Report.delivered_at.is_(None))
+    return and_(report_due_before(Day(today), policy), ~_delivered())
 
 
 def awaiting_decision_query(user: User) -> Select[Application]:
     """Reviews whose report is delivered: the agency decides on the label."""
-    return _in_review(user).where(Report.delivered_at.is_not(None))
+    return _in_review(user).where(_delivered())
 
 
 def stalled_query(user: User, today: date, policy: Policy) -> Select[Application]:
@@ -511,13 +525,12 @@ def review_counts(user: User, today: date, policy: Policy) -> tuple[int, int]:
     """How many reviews await the decision and how many are stalled, in one statement."""
     query = (
         select(
-            func.count(case((Report.delivered_at.is_not(None), 1))),
+            func.count(case((_delivered(), 1))),
             func.count(case((_stalled(today, policy), 1))),
         )
         .select_from(Application)
         .join(Application.cluster)
-        .outerjoin(Application.report)
-        .where(application_filter(user), Application.state == State.CONSULTANT_REVIEW)
+        .where(joined_application_filter(user), Application.state == State.CONSULTANT_REVIEW)
     )
     decide, stalled = db.session.execute(query).one()
     return int(decide), int(stalled)

@@ -4,16 +4,16 @@ SQL, so the page runs the same statements whatever the size of the portfolio."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     ColumnElement,
     and_,
     case,
+    delete,
     func,
     literal,
     or_,
@@ -22,17 +22,21 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from certtrack.clock import day_start
 from certtrack.extensions import db
 from certtrack.models import (
     CLOSED_STATES,
+    EVERY_AGENCY,
     LIVE_LABEL_STATUSES,
     OPEN_RECOMMENDATION_STATUSES,
     Agency,
     Application,
     AuditEntry,
     Cluster,
+    DailyStageMedian,
     Label,
     Level,
     ProgrammeTarget,
@@ -53,9 +57,8 @@ from certtrack.workflow.errors import InvalidParams, NotFound
 YEARS_SHOWN = 15
 # Stages a cluster moves on from; a closed state is an outcome, not a stay.
 STAGES = tuple(state for state in State if state not in CLOSED_STATES)
-# The median time in each stage counts the stays that ended in these last days.
+# The median time in each stage counts the stays that ended in these days before today.
 STAY_WINDOW_DAYS = 365
-MEDIANS_CACHE = "certtrack.stage_medians"  # the app's extensions key of today's medians
 
 
 @dataclass(frozen=True)
@@ -386,16 +389,43 @@ def _clusters_by_stage(agency_id: int | None) -> list[tuple[State | None, int]]:
 
 
 def stage_medians(agency_id: int | None, today: date) -> list[StageMedian]:
-    """The median days in each stage (stays ended in the last STAY_WINDOW_DAYS), worked
-    out once a day per agency in each process: a figure over a year moves little within
-    a day, and reading a year's steps takes longer than a page may."""
-    cache = current_app.extensions.setdefault(MEDIANS_CACHE, {})
-    if any(day != today for _agency, day in cache):
-        cache.clear()  # a new day: yesterday's figures go
-    key = (agency_id, today)
-    if key not in cache:
-        cache[key] = _stage_medians(agency_id, today)
-    return list(cache[key])
+    """The median days in each stage over the stays that ended in the STAY_WINDOW_DAYS
+    days before `today`, for one agency or every one (None). A figure over a year moves
+    little in a day and reading a year's steps takes longer than a page may, so the
+    first view of the day works them out and keeps them in DailyStageMedian, where every
+    process reads them. A step taken today counts from tomorrow."""
+    scope = EVERY_AGENCY if agency_id is None else agency_id
+    kept = db.session.execute(
+        select(DailyStageMedian.stage, DailyStageMedian.median_days, DailyStageMedian.stays).where(
+            DailyStageMedian.day == today, DailyStageMedian.scope == scope
+        )
+    ).all()
+    if kept:
+        found = {stage: (median, stays) for stage, median, stays in kept}
+        return [StageMedian(stage, *found.get(stage, (None, 0))) for stage in STAGES]
+    medians = _stage_medians(agency_id, today)
+    _keep(scope, today, medians)
+    return medians
+
+
+def _keep(scope: int, today: date, medians: list[StageMedian]) -> None:
+    """Write the day's figures and forget earlier days', in a transaction of their own,
+    so the page's session and what it loaded stay as they are. A process that worked
+    out the same figures meanwhile has written them already: its rows stay."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    rows = [
+        {
+            "day": today,
+            "scope": scope,
+            "stage": median.stage,
+            "median_days": median.median_days,
+            "stays": median.stays,
+        }
+        for median in medians
+    ]
+    with db.engine.begin() as connection:
+        connection.execute(delete(DailyStageMedian).where(DailyStageMedian.day < today))
+        connection.execute(insert(DailyStageMedian).values(rows).on_conflict_do_nothing())
 
 
 def _changes_state(entry: Any) -> ColumnElement[bool]:
@@ -406,7 +436,7 @@ def _changes_state(entry: Any) -> ColumnElement[bool]:
 
 def _stage_medians(agency_id: int | None, today: date) -> list[StageMedian]:
     """The median days applications stayed in each stage, over the stays that ended in
-    the STAY_WINDOW_DAYS up to `today` (a stay ends at the next step that changes the
+    the STAY_WINDOW_DAYS days before `today` (a stay ends at the next step that changes the
     state; stays under way are not counted). Recent stays are what the process does
     now, and reading only them keeps the cost to a year's steps, not the whole history:
     each step in the window is read from the index on the time, and the step that began
@@ -425,9 +455,11 @@ def _stage_medians(agency_id: int | None, today: date) -> list[StageMedian]:
         .limit(1)
         .scalar_subquery()
     )
-    since = datetime.combine(today - timedelta(days=STAY_WINDOW_DAYS), time())
     ends = select(AuditEntry.at.label("left"), start_id.label("start_id")).where(
-        AuditEntry.at >= since, AuditEntry.from_state.is_not(None), _changes_state(AuditEntry)
+        AuditEntry.at >= day_start(today - timedelta(days=STAY_WINDOW_DAYS)),
+        AuditEntry.at < day_start(today),
+        AuditEntry.from_state.is_not(None),
+        _changes_state(AuditEntry),
     )
     if agency_id is not None:
         ends = ends.join(Application, Application.id == AuditEntry.application_id).join(

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from certtrack import confirmation
+from certtrack import confirmation, create_app
 from certtrack.demo.story import Story, at
 from certtrack.extensions import db
 from certtrack.models import (
@@ -20,6 +20,7 @@ from certtrack.models import (
     Application,
     AuditEntry,
     Cluster,
+    DailyStageMedian,
     LabelStatus,
     Level,
     ProgrammeTarget,
@@ -30,6 +31,7 @@ from certtrack.models import (
     TargetKind,
 )
 from certtrack.services import programme
+from certtrack.statements import recorded
 from tests.builders import PASSWORD, add_agency, add_cluster, add_label, add_user
 from tests.web.conftest import sign_in
 
@@ -176,7 +178,8 @@ def test_the_time_in_stage_counts_the_stays_ended_in_the_last_year(app, portfoli
 
 
 def test_the_time_in_stage_is_worked_out_once_a_day(app, portfolio):
-    """A stay ended today counts from the next day: the medians are kept for the day."""
+    """A stay ended today counts from the next day, also where the day's figures are
+    worked out again (their rows gone)."""
     with app.app_context():
         agency = portfolio["agency"]
         before = {m.stage: m.stays for m in programme.stage_medians(agency, TODAY)}
@@ -185,10 +188,81 @@ def test_the_time_in_stage_is_worked_out_once_a_day(app, portfolio):
         )
         history(draft_e, (State.DRAFT, State.SUBMITTED, TODAY))  # E leaves its draft
         same_day = {m.stage: m.stays for m in programme.stage_medians(agency, TODAY)}
+        db.session.execute(delete(DailyStageMedian))
+        db.session.commit()
+        afresh = {m.stage: m.stays for m in programme.stage_medians(agency, TODAY)}
         tomorrow = TODAY + timedelta(days=1)
         next_day = {m.stage: m.stays for m in programme.stage_medians(agency, tomorrow)}
-    assert same_day == before
+    assert same_day == before and afresh == before
     assert (before[State.DRAFT], next_day[State.DRAFT]) == (4, 5)
+
+
+def test_every_process_reads_the_figures_the_days_first_view_worked_out(app, portfolio, migrated):
+    """Another process (a second app on the same database) reads the day's kept figures
+    in one statement, even after a step of yesterday was recorded late; the next day
+    works them out afresh and counts it."""
+    agency = portfolio["agency"]
+    with app.app_context():
+        first = programme.stage_medians(agency, TODAY)
+        draft_e = db.session.scalar(
+            select(Application.id).join(Cluster).where(Cluster.name == "Cluster E")
+        )
+        history(draft_e, (State.DRAFT, State.SUBMITTED, TODAY - timedelta(days=1)))
+    other = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated)
+    with other.app_context():
+        with recorded(db.engine) as statements:
+            kept = programme.stage_medians(agency, TODAY)
+        tomorrow = programme.stage_medians(agency, TODAY + timedelta(days=1))
+        db.session.remove()
+        db.engine.dispose()
+    assert kept == first and len(statements) == 1
+    drafts = {m.stage: m.stays for m in tomorrow}[State.DRAFT]
+    assert ({m.stage: m.stays for m in first}[State.DRAFT], drafts) == (4, 5)
+
+
+def test_a_days_first_figures_forget_the_earlier_days(app, portfolio):
+    agency = portfolio["agency"]
+    yesterday = TODAY - timedelta(days=1)
+    with app.app_context():
+        programme.stage_medians(agency, yesterday)
+        programme.stage_medians(None, yesterday)
+        programme.stage_medians(agency, TODAY)
+        kept = db.session.execute(
+            select(DailyStageMedian.day, DailyStageMedian.scope).distinct()
+        ).all()
+    assert kept == [(TODAY, agency)]
+
+
+def test_figures_a_second_process_worked_out_meanwhile_change_nothing(app, portfolio):
+    """Two processes working out the day's first figures at once both write them: the
+    second write leaves the first one's rows as they are and raises nothing."""
+    agency = portfolio["agency"]
+    with app.app_context():
+        first = programme.stage_medians(agency, TODAY)
+        other = [programme.StageMedian(stage, 1.0, 1) for stage in programme.STAGES]
+        programme._keep(agency, TODAY, other)
+        assert programme.stage_medians(agency, TODAY) == first
+
+
+@pytest.mark.parametrize(
+    ("days", "english", "italian"),
+    [
+        (365, "ended in the 365 days before today", "concluse nei 365 giorni prima di oggi"),
+        (1461, "ended in the 1,461 days before today", "concluse nei 1.461 giorni prima di oggi"),
+        (1, "ended yesterday", "concluse ieri"),
+    ],
+)
+def test_the_medians_caption_gives_the_rules_window_in_the_readers_language(
+    app, portfolio, client, monkeypatch, days, english, italian
+):
+    monkeypatch.setattr(programme, "STAY_WINDOW_DAYS", days)
+    with travel(TODAY):
+        sign_in(client, "coord@informest.example", PASSWORD)
+        assert english in client.get("/dashboard").get_data(as_text=True)
+        sign_in(client, "coord@informest.example", PASSWORD, locale="it")
+        assert italian in client.get("/dashboard").get_data(as_text=True)
+        page = client.get(f"/programme/{portfolio['agency']}").get_data(as_text=True)
+        assert italian in page
 
 
 def add_target(app: Flask, agency_id: int, kind: TargetKind, level, number, due_on) -> int:  # type: ignore[no-untyped-def]

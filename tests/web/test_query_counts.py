@@ -162,7 +162,9 @@ def test_staff_pages_do_not_grow_with_the_portfolio(migrated, frozen):
             measured.append(counts)
     small, large = measured
     assert small == large
-    assert max(small.values()) <= 12, small
+    # 14: the dashboard is the day's first view, which also works out the day's medians
+    # in stage, keeps them and forgets the days before (a later view reads them in one).
+    assert max(small.values()) <= 14, small
 
 
 def test_cluster_and_application_pages_do_not_grow_with_history(migrated, frozen):
