@@ -118,7 +118,7 @@ def board() -> str:
         sort=sort,
         sorts=list(portfolio.BoardSort),
         sort_names=SORT_NAMES,
-        due_names=DUE_NAMES,
+        due_names={kind: str(name) for kind, name in DUE_NAMES.items()},  # once per page
         levels=list(Level),
         awaiting_consultant=TRANSITIONS_BY_EVENT["assign_consultant"].sources,
     )
