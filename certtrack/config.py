@@ -119,6 +119,9 @@ class Config:
     # default order; the column's pager reaches the rest.
     CERTTRACK_PAGE_SIZE = int(os.environ.get("CERTTRACK_PAGE_SIZE", "25"))
     CERTTRACK_BOARD_PAGE_SIZE = int(os.environ.get("CERTTRACK_BOARD_PAGE_SIZE", "10"))
+    # The board's closed tally says "more than" beyond this many of a state (renewed
+    # applications pile up with the years): the count reads no more rows than that.
+    CERTTRACK_BOARD_TALLY_LIMIT = int(os.environ.get("CERTTRACK_BOARD_TALLY_LIMIT", "1000"))
     CERTTRACK_DASHBOARD_LIST_SIZE = int(os.environ.get("CERTTRACK_DASHBOARD_LIST_SIZE", "8"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
