@@ -114,9 +114,14 @@ class Config:
     CERTTRACK_METRICS_TOKEN = os.environ.get("CERTTRACK_METRICS_TOKEN")
     CERTTRACK_METRICS_NETWORKS = os.environ.get("CERTTRACK_METRICS_NETWORKS", "")
     # Rows per page of a paginated list, cards per page of a board column, and the first
-    # few of each list a dashboard shows: what keeps every page bounded in size.
+    # few of each list a dashboard shows: what keeps every page bounded in size. Ten
+    # cards fill about a screen's height of a column, the ten longest waiting in the
+    # default order; the column's pager reaches the rest.
     CERTTRACK_PAGE_SIZE = int(os.environ.get("CERTTRACK_PAGE_SIZE", "25"))
-    CERTTRACK_BOARD_PAGE_SIZE = int(os.environ.get("CERTTRACK_BOARD_PAGE_SIZE", "20"))
+    CERTTRACK_BOARD_PAGE_SIZE = int(os.environ.get("CERTTRACK_BOARD_PAGE_SIZE", "10"))
+    # The board's closed tally says "more than" beyond this many of a state (renewed
+    # applications pile up with the years): the count reads no more rows than that.
+    CERTTRACK_BOARD_TALLY_LIMIT = int(os.environ.get("CERTTRACK_BOARD_TALLY_LIMIT", "1000"))
     CERTTRACK_DASHBOARD_LIST_SIZE = int(os.environ.get("CERTTRACK_DASHBOARD_LIST_SIZE", "8"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

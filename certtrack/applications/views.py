@@ -96,8 +96,8 @@ def board() -> str:
     params = {state: f"{state.value}_page" for state in portfolio.OPEN_STATES}
     pages = {state: query_int(param) or 1 for state, param in params.items()}
     closed = portfolio.closed_states()
-    # One count for the open columns and the closed tally.
-    counts = portfolio.state_counts(user, filters, [*portfolio.OPEN_STATES, *closed])
+    tally_limit = current_app.config["CERTTRACK_BOARD_TALLY_LIMIT"]
+    counts = portfolio.board_counts(user, filters, closed, tally_limit)  # one statement
     size = current_app.config["CERTTRACK_BOARD_PAGE_SIZE"]
     day, policy = local_today(), load_policy()
     cards = {
@@ -112,13 +112,14 @@ def board() -> str:
         params=params,
         kept=kept,
         closed={state: counts[state] for state in closed},
+        tally_limit=tally_limit,
         choices=portfolio.filter_choices(user),
         consultants=portfolio.consultants_by_workload(),
         filters=filters,
         sort=sort,
         sorts=list(portfolio.BoardSort),
         sort_names=SORT_NAMES,
-        due_names=DUE_NAMES,
+        due_names={kind: str(name) for kind, name in DUE_NAMES.items()},  # once per page
         levels=list(Level),
         awaiting_consultant=TRANSITIONS_BY_EVENT["assign_consultant"].sources,
     )

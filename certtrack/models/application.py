@@ -40,10 +40,20 @@ class Application(Base):
             sqlite_where=_OPEN_ONLY,
             postgresql_where=_OPEN_ONLY,
         ),
-        # A board column in the board's order (the longest waiting first): a page of it
-        # reads the index from its offset, and the counts per state (with the cluster,
-        # for an agency's) read nothing else. It also serves a lookup by state alone.
-        Index("ix_application_state_entered", "state", "state_entered_at", "id", "cluster_id"),
+        # The board: a column's page in the board's order (the longest waiting first)
+        # reads the index from its offset; the counts per state (the closed tally reads
+        # every renewed application) read nothing else, filters on the level and the
+        # consultant included, nor do the reviews under way per consultant. It also
+        # serves a lookup by state alone.
+        Index(
+            "ix_application_board",
+            "state",
+            "state_entered_at",
+            "id",
+            "cluster_id",
+            "level",
+            "consultant_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.models.base import Base, utcnow
@@ -37,6 +37,9 @@ class Cluster(Base):
     """A cluster organisation and its profile, which the eligibility checks read."""
 
     __tablename__ = "cluster"
+    # The regions and sectors of an agency's clusters (the board's filters), read from
+    # the index alone.
+    __table_args__ = (Index("ix_cluster_agency_region_sector", "agency_id", "region", "sector"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)

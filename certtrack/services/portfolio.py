@@ -87,24 +87,32 @@ Q = TypeVar("Q", bound=Select[*tuple[Any, ...]])
 def _narrowed(query: Q, filters: BoardFilters) -> Q:
     """`query` (on Application, joined to Cluster when a filter names the cluster) with
     the board's filters."""
+    return query.where(*_on_application(filters), *_on_cluster(filters))
+
+
+def _on_application(filters: BoardFilters) -> list[ColumnElement[bool]]:
+    """The board's filters on the application itself."""
+    conditions = []
     if filters.level:
-        query = query.where(Application.level == filters.level)
-    if filters.region:
-        query = query.where(Cluster.region == filters.region)
-    if filters.sector:
-        query = query.where(Cluster.sector == filters.sector)
+        conditions.append(Application.level == filters.level)
     if filters.consultant_id:
-        query = query.where(Application.consultant_id == filters.consultant_id)
+        conditions.append(Application.consultant_id == filters.consultant_id)
+    return conditions
+
+
+def _on_cluster(filters: BoardFilters) -> list[ColumnElement[bool]]:
+    """The board's filters that name the cluster. The search is an ILIKE on the columns
+    themselves, so that PostgreSQL estimates how many clusters match from the columns'
+    statistics (it has none for lower(name)) and reads a column in order when most do."""
+    conditions = []
+    if filters.region:
+        conditions.append(Cluster.region == filters.region)
+    if filters.sector:
+        conditions.append(Cluster.sector == filters.sector)
     if filters.search:
         pattern = f"%{filters.search.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(Cluster.name).like(pattern), func.lower(Cluster.region).like(pattern))
-        )
-    return query
-
-
-def _names_cluster(filters: BoardFilters) -> bool:
-    return bool(filters.region or filters.sector or filters.search)
+        conditions.append(or_(Cluster.name.ilike(pattern), Cluster.region.ilike(pattern)))
+    return conditions
 
 
 def _board_order(sort: BoardSort) -> list[ColumnElement[Any]]:
@@ -170,16 +178,24 @@ def board_page(
 
 
 def _column_ids(user: User, filters: BoardFilters, state: State, sort: BoardSort) -> Select[int]:
-    """The ids of one board column in the order `sort` (the cluster, report and label
-    are joined only when a filter or the order needs them)."""
-    query = select(Application.id)
-    if _names_cluster(filters) or sort == BoardSort.NAME:
-        query = query.join(Application.cluster)
+    """The ids of one board column in the order `sort` (the report and label joined for
+    the due order). In the default order the page is read from the index on state and
+    time in stage, each row's scope and filters checked as it comes, up to the page's end."""
+    query = _shown(select(Application.id), user, filters, cluster=True)
     if sort == BoardSort.DUE:
         query = _with_due_columns(query)
-    return _narrowed(
-        query.where(application_filter(user), Application.state == state), filters
-    ).order_by(*_board_order(sort))
+    return query.where(Application.state == state).order_by(*_board_order(sort))
+
+
+def _shown(query: Q, user: User, filters: BoardFilters, cluster: bool) -> Q:
+    """`query` on Application narrowed to what the board shows `user`: the user's scope
+    and the filters, checked on each application and (joined when `cluster` or a filter
+    names it) its cluster, a coordinator's agency included."""
+    named = _on_cluster(filters)
+    if cluster or named:
+        query = query.join(Application.cluster)
+    scope = application_filter(user, cluster_joined=cluster or bool(named))
+    return query.where(scope, *_on_application(filters), *named)
 
 
 def board_query(
@@ -216,17 +232,41 @@ def card(application: Application, today: date, policy: Policy) -> Card:
 
 
 def state_counts(user: User, filters: BoardFilters, states: Iterable[State]) -> dict[State, int]:
-    """How many applications the user sees in each of `states`, counted in SQL (the
-    cluster is joined only when a filter names it)."""
+    """How many applications the user sees in each of `states`, counted in SQL from the
+    index on state (migration 0021), with each application's cluster when the user's
+    scope or a filter names it."""
     wanted = list(states)
-    query = select(Application.state, func.count())
-    if _names_cluster(filters):
-        query = query.join(Application.cluster)
-    query = _narrowed(
-        query.where(application_filter(user), Application.state.in_(wanted)), filters
-    ).group_by(Application.state)
-    counts = dict.fromkeys(wanted, 0)
-    counts.update({state: int(count) for state, count in db.session.execute(query)})
+    query = _shown(
+        select(Application.state, func.count()), user, filters, cluster=user.role != Role.ADMIN
+    )
+    return _counts(wanted, query.where(Application.state.in_(wanted)).group_by(Application.state))
+
+
+def board_counts(
+    user: User, filters: BoardFilters, closed: Iterable[State], limit: int
+) -> dict[State, int]:
+    """The board's counts in one statement: each open column's total, and the closed
+    tally with each of `closed` counted up to `limit` + 1 (more than `limit` is all it
+    says beyond). An open column holds at most one application per cluster, but the
+    closed states grow with every renewal: so each reads at most `limit` + 1 rows of
+    the index on state, however long the agency's history."""
+    shown = _shown(select(Application.state), user, filters, cluster=user.role != Role.ADMIN)
+
+    def counted(states: ColumnElement[bool], up_to: int | None = None) -> Select[State, int]:
+        rows = shown.where(states).limit(up_to).subquery()
+        return select(rows.c.state, func.count()).group_by(rows.c.state)
+
+    tally = list(closed)
+    counts = union_all(
+        counted(Application.state.in_(OPEN_STATES)),
+        *(counted(Application.state == state, limit + 1) for state in tally),
+    )
+    return _counts([*OPEN_STATES, *tally], counts)
+
+
+def _counts(states: list[State], query: Any) -> dict[State, int]:
+    counts = dict.fromkeys(states, 0)
+    counts.update({State(state): int(count) for state, count in db.session.execute(query)})
     return counts
 
 
@@ -250,8 +290,9 @@ def filter_choices(user: User) -> dict[str, list[str]]:
     }
 
 
-def _by_workload() -> Select[User, int]:
-    """Active consultants and how many reviews each has under way, lightest first."""
+def _by_workload(*shown: Any) -> Select[Any]:
+    """`shown` (User, or some of its columns) of the active consultants and how many
+    reviews each has under way, lightest first."""
     open_reviews = (
         select(Application.consultant_id, func.count().label("reviews"))
         .where(Application.state == State.CONSULTANT_REVIEW)
@@ -260,7 +301,7 @@ def _by_workload() -> Select[User, int]:
     )
     workload = func.coalesce(open_reviews.c.reviews, 0)
     return (
-        select(User, workload)
+        select(*shown, workload)
         .outerjoin(open_reviews, open_reviews.c.consultant_id == User.id)
         .where(User.role == Role.CONSULTANT, User.active.is_(True))
         .order_by(workload, User.name)
@@ -270,14 +311,15 @@ def _by_workload() -> Select[User, int]:
 def consultants_with_workload() -> list[tuple[User, int]]:
     """Active consultants and how many reviews each has under way, lightest first, with
     their declared conflicts (the assignment checks them)."""
-    query = _by_workload().options(joinedload(User.conflicts))
+    query = _by_workload(User).options(joinedload(User.conflicts))
     return [(user, int(count)) for user, count in db.session.execute(query).unique()]
 
 
-def consultants_by_workload() -> list[User]:
-    """The same consultants in the same order without their conflicts (the board's
-    filter names them only)."""
-    return list(db.session.scalars(_by_workload()))
+def consultants_by_workload() -> list[tuple[int, str]]:
+    """The same consultants' ids and names in the same order (the board's filter names
+    them only: no user is loaded)."""
+    query = _by_workload(User.id, User.name)
+    return [(user_id, name) for user_id, name, _count in db.session.execute(query)]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 
 from certtrack.extensions import db
-from certtrack.models import Application, Role, User
+from certtrack.models import Application, Level, Role, User
 from certtrack.services import applications, portfolio
 from certtrack.workflow.guards import impartiality_problem, previous_consultant_id
 from certtrack.workflow.policy import load_policy
@@ -134,3 +134,38 @@ def test_filters_apply_as_they_change_with_a_script_and_keep_their_button(demo, 
     response = client.get("/static/board.js", buffered=True)
     assert "requestSubmit" in response.get_data(as_text=True)
     response.close()
+
+
+def test_the_closed_tally_counts_each_closed_state_and_says_more_than_its_limit(demo, client):
+    """Exact up to the limit (CERTTRACK_BOARD_TALLY_LIMIT), "more than" it beyond; the
+    filters apply to the tally as to the columns."""
+    with demo.app_context():
+        coordinator = db.session.scalar(select(User).where(User.email == COORDINATOR))
+        closed = portfolio.closed_states()
+        expected = portfolio.state_counts(coordinator, portfolio.BoardFilters(), closed)
+        silver = portfolio.state_counts(
+            coordinator, portfolio.BoardFilters(level=Level.SILVER), closed
+        )
+    sign_in(client, COORDINATOR)
+    assert tally(client.get("/board").get_data(as_text=True)) == {
+        state.value: str(count) for state, count in expected.items()
+    }
+    limit = max(expected.values()) - 1
+    beyond = {state for state, count in expected.items() if count > limit}
+    assert beyond and beyond != set(closed), "the demo has states on both sides of it"
+    demo.config["CERTTRACK_BOARD_TALLY_LIMIT"] = limit
+    shown = tally(client.get("/board").get_data(as_text=True))
+    assert shown == {
+        state.value: f"more than {limit}" if count > limit else str(count)
+        for state, count in expected.items()
+    }
+    filtered = tally(client.get("/board?level=silver").get_data(as_text=True))
+    assert filtered == {
+        state.value: f"more than {limit}" if count > limit else str(count)
+        for state, count in silver.items()
+    }
+    assert filtered != shown
+
+
+def tally(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<strong data-closed="(\w+)">([^<]+)</strong>', page))
