@@ -4,8 +4,8 @@ every renewed application), with the board's filters on the application, are rea
 the index alone (it replaces the index it extends); and the regions and sectors of an
 agency's clusters, which the board's filters offer, are read from an index.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-02 03:00:00.000000
 
 """
@@ -13,8 +13,8 @@ Create Date: 2026-12-02 03:00:00.000000
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0021"
-down_revision = "0020"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
