@@ -233,7 +233,7 @@ def card(application: Application, today: date, policy: Policy) -> Card:
 
 def state_counts(user: User, filters: BoardFilters, states: Iterable[State]) -> dict[State, int]:
     """How many applications the user sees in each of `states`, counted in SQL from the
-    index on state (migration 0021), with each application's cluster when the user's
+    index on state (migration 0023), with each application's cluster when the user's
     scope or a filter names it."""
     wanted = list(states)
     query = _shown(
