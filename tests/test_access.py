@@ -49,9 +49,9 @@ def test_filters_match_checks_for_every_role(world):
             a.id for a in apps if access.can_view_application(user, a)
         }, user
         joined = select(Application.id).join(Application.cluster)
-        assert set(db.session.scalars(joined.where(access.joined_application_filter(user)))) == {
-            a.id for a in apps if access.can_view_application(user, a)
-        }, user
+        assert set(
+            db.session.scalars(joined.where(access.application_filter(user, cluster_joined=True)))
+        ) == {a.id for a in apps if access.can_view_application(user, a)}, user
 
 
 def test_who_sees_what(world):

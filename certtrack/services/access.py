@@ -57,16 +57,6 @@ def application_filter(user: User, cluster_joined: bool = False) -> ColumnElemen
     return Application.consultant_id == user.id
 
 
-def joined_application_filter(user: User) -> ColumnElement[bool]:
-    """application_filter for a query that joins each application's Cluster: the same
-    applications, a coordinator's agency read from the joined cluster. Without the list
-    of the agency's clusters, both databases start from the application's own
-    conditions (its state) rather than from every cluster of the agency."""
-    if user.active and user.role == Role.COORDINATOR:
-        return Cluster.agency_id == user.agency_id
-    return application_filter(user)
-
-
 def can_view_cluster(user: User, cluster: Cluster) -> bool:
     if not user.active:
         return False

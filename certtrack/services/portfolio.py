@@ -27,7 +27,7 @@ from certtrack.models import (
     State,
     User,
 )
-from certtrack.services.access import application_filter, cluster_filter, joined_application_filter
+from certtrack.services.access import application_filter, cluster_filter
 from certtrack.services.sql import Day
 from certtrack.workflow.dates import grace_cutoff, grace_end
 from certtrack.workflow.deadlines import report_due, report_due_before
@@ -187,14 +187,16 @@ def _column_ids(user: User, filters: BoardFilters, state: State, sort: BoardSort
     return query.where(Application.state == state).order_by(*_board_order(sort))
 
 
-def _shown(query: Q, user: User, filters: BoardFilters, cluster: bool) -> Q:
+def _shown(query: Q, user: User, filters: BoardFilters, cluster: bool = False) -> Q:
     """`query` on Application narrowed to what the board shows `user`: the user's scope
-    and the filters, checked on each application and (joined when `cluster` or a filter
-    names it) its cluster, a coordinator's agency included."""
+    and the filters, checked on each application and its cluster, a coordinator's
+    agency included (the cluster is joined unless the user is an admin and no filter
+    names it, or `cluster` asks for it)."""
     named = _on_cluster(filters)
-    if cluster or named:
+    joined = cluster or bool(named) or user.role != Role.ADMIN
+    if joined:
         query = query.join(Application.cluster)
-    scope = application_filter(user, cluster_joined=cluster or bool(named))
+    scope = application_filter(user, cluster_joined=joined)
     return query.where(scope, *_on_application(filters), *named)
 
 
@@ -236,9 +238,7 @@ def state_counts(user: User, filters: BoardFilters, states: Iterable[State]) -> 
     index on state (migration 0023), with each application's cluster when the user's
     scope or a filter names it."""
     wanted = list(states)
-    query = _shown(
-        select(Application.state, func.count()), user, filters, cluster=user.role != Role.ADMIN
-    )
+    query = _shown(select(Application.state, func.count()), user, filters)
     return _counts(wanted, query.where(Application.state.in_(wanted)).group_by(Application.state))
 
 
@@ -250,7 +250,7 @@ def board_counts(
     says beyond). An open column holds at most one application per cluster, but the
     closed states grow with every renewal: so each reads at most `limit` + 1 rows of
     the index on state, however long the agency's history."""
-    shown = _shown(select(Application.state), user, filters, cluster=user.role != Role.ADMIN)
+    shown = _shown(select(Application.state), user, filters)
 
     def counted(states: ColumnElement[bool], up_to: int | None = None) -> Select[State, int]:
         rows = shown.where(states).limit(up_to).subquery()
@@ -527,7 +527,10 @@ def _in_review(user: User) -> Select[Application]:
         select(Application)
         .join(Application.cluster)
         .outerjoin(Application.report)
-        .where(joined_application_filter(user), Application.state == State.CONSULTANT_REVIEW)
+        .where(
+            application_filter(user, cluster_joined=True),
+            Application.state == State.CONSULTANT_REVIEW,
+        )
         .options(
             contains_eager(Application.cluster),
             contains_eager(Application.report),
@@ -572,7 +575,10 @@ def review_counts(user: User, today: date, policy: Policy) -> tuple[int, int]:
         )
         .select_from(Application)
         .join(Application.cluster)
-        .where(joined_application_filter(user), Application.state == State.CONSULTANT_REVIEW)
+        .where(
+            application_filter(user, cluster_joined=True),
+            Application.state == State.CONSULTANT_REVIEW,
+        )
     )
     decide, stalled = db.session.execute(query).one()
     return int(decide), int(stalled)
