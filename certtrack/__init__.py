@@ -55,8 +55,16 @@ def create_app(config: str | object | None = None, **overrides: Any) -> Flask:
     if config is None or isinstance(config, str):
         config = CONFIGS[config or os.environ.get("FLASK_CONFIG", "production")]()
     app.config.from_object(config)
-    # Scheme settings (CERTTRACK_GRACE_MONTHS=...) straight from the environment.
-    app.config.update({k: v for k, v in os.environ.items() if k.startswith("CERTTRACK_")})
+    # Scheme settings (CERTTRACK_GRACE_MONTHS=...) straight from the environment, as text
+    # that the policy parses. A setting the config class defines read its own variable
+    # with its type already: the text must not replace it.
+    app.config.update(
+        {
+            key: value
+            for key, value in os.environ.items()
+            if key.startswith("CERTTRACK_") and key not in app.config
+        }
+    )
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

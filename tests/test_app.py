@@ -14,6 +14,7 @@ from certtrack.config import ProductionConfig, database_url_from_environment
 from certtrack.models import Role
 from certtrack.secret_key import ensure_secret_key
 from certtrack.services.users import create_user
+from certtrack.workflow.policy import configured_policy
 
 
 def test_testing_config(app):
@@ -115,6 +116,18 @@ def test_certtrack_settings_come_from_the_environment(monkeypatch, migrated):
     monkeypatch.setenv("CERTTRACK_RENEWAL_WINDOW_DAYS", "90")
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated)
     assert app.config["CERTTRACK_RENEWAL_WINDOW_DAYS"] == "90"
+    with app.app_context():
+        assert configured_policy().renewal_window_days == 90
+
+
+def test_a_typed_setting_keeps_its_type_when_the_environment_names_it(monkeypatch, migrated):
+    """The config class reads CERTTRACK_BOARD_PAGE_SIZE as a number when it is imported;
+    the same variable seen again as text must not replace it (the board divided by it)."""
+    monkeypatch.setenv("CERTTRACK_BOARD_PAGE_SIZE", "3")
+    monkeypatch.setenv("CERTTRACK_PAGE_SIZE", "7")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated)
+    assert isinstance(app.config["CERTTRACK_BOARD_PAGE_SIZE"], int)
+    assert isinstance(app.config["CERTTRACK_PAGE_SIZE"], int)
 
 
 def test_today_is_the_day_in_rome(ctx):
