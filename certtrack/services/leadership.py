@@ -13,12 +13,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from certtrack.extensions import db
 from certtrack.models import SchedulerHeartbeat
 from certtrack.models.heartbeat import HEARTBEAT_ID
+from certtrack.services.sql import insert_or_skip
 
 # Outcomes are kept short: a line for the operator, never a traceback.
 OUTCOME_LENGTH = 200
@@ -112,7 +111,5 @@ def _record(**values: object) -> None:
 
 
 def _ensure_row() -> None:
-    insert = (
-        postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
-    db.session.execute(insert(SchedulerHeartbeat).values(id=HEARTBEAT_ID).on_conflict_do_nothing())
+    dialect = db.session.get_bind().dialect.name
+    db.session.execute(insert_or_skip(SchedulerHeartbeat, dialect).values(id=HEARTBEAT_ID))

@@ -12,11 +12,11 @@ from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
 
 from certtrack.extensions import db
 from certtrack.models import OutboxMessage, OutboxStatus, User
 from certtrack.models.base import utcnow
+from certtrack.services.sql import insert_or_skip
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,8 @@ def write(drafts: Sequence[Draft], now: datetime | None = None) -> int:
         for draft in drafts
     ]
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = cast(Table, OutboxMessage.__table__)
-    statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    statement = insert_or_skip(table, dialect, ["key"]).returning(table.c.id)
     # Many rows go out as multi-row INSERTs in pages (SQLAlchemy's insertmanyvalues);
     # RETURNING counts the rows actually written on both databases.
     result = db.session.connection().execute(statement, rows)

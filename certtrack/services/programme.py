@@ -22,7 +22,6 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from certtrack.clock import day_start
@@ -47,7 +46,7 @@ from certtrack.models import (
     TargetKind,
     User,
 )
-from certtrack.services.sql import days_between
+from certtrack.services.sql import days_between, insert_or_skip
 from certtrack.services.transaction import committed
 from certtrack.vocabulary import name
 from certtrack.workflow import permissions
@@ -412,7 +411,6 @@ def _keep(scope: int, today: date, medians: list[StageMedian]) -> None:
     """Write the day's figures and forget earlier days', in a transaction of their own,
     so the page's session and what it loaded stay as they are. A process that worked
     out the same figures meanwhile has written them already: its rows stay."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     rows = [
         {
             "day": today,
@@ -425,7 +423,7 @@ def _keep(scope: int, today: date, medians: list[StageMedian]) -> None:
     ]
     with db.engine.begin() as connection:
         connection.execute(delete(DailyStageMedian).where(DailyStageMedian.day < today))
-        connection.execute(insert(DailyStageMedian).values(rows).on_conflict_do_nothing())
+        connection.execute(insert_or_skip(DailyStageMedian, connection.dialect.name).values(rows))
 
 
 def _changes_state(entry: Any) -> ColumnElement[bool]:

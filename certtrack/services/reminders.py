@@ -31,7 +31,6 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from certtrack.extensions import db
@@ -43,7 +42,7 @@ from certtrack.services.outbox import Draft, sending_domain
 from certtrack.services.planner_statistics import analyse
 from certtrack.services.reminder_kinds import KINDS, Audience, ReminderKind
 from certtrack.services.reminder_kinds.kind import Columns
-from certtrack.services.sql import Day, joined, json_of, random_hex
+from certtrack.services.sql import Day, insert_or_skip, joined, json_of, random_hex
 from certtrack.services.time_events import fire_time_events
 from certtrack.services.transaction import committed
 from certtrack.workflow.policy import Policy, load_policy
@@ -121,14 +120,11 @@ def insertion(kind: ReminderKind, policy: Policy, dialect: str, domain: str) -> 
     # scans the outbox per row; interleaved with the writes it would scan every row this
     # statement adds too, and a first catch-up of many labels took time growing with
     # their square. (SQLite looks every key up in its index.)
-    on_postgresql = dialect == "postgresql"
-    if on_postgresql:
+    if dialect == "postgresql":
         rows = rows.order_by(drafts.c.key)
-    insert = postgresql.insert if on_postgresql else sqlite.insert
     statement = (
-        insert(OUTBOX)
+        insert_or_skip(OUTBOX, dialect, ["key"])
         .from_select([column.name for column in rows.selected_columns], rows)
-        .on_conflict_do_nothing(index_elements=["key"])
         # psycopg's count of an INSERT is otherwise lost with its cursor.
         .execution_options(preserve_rowcount=True)
     )

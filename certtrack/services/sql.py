@@ -17,6 +17,7 @@ from sqlalchemy import (
     cast,
     literal,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -24,6 +25,16 @@ from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.sql.visitors import InternalTraversal
 
 T = TypeVar("T")
+
+
+def insert_or_skip(
+    table: Any, dialect_name: str, index_elements: list[str] | None = None
+) -> postgresql.Insert | sqlite.Insert:
+    """INSERT ... ON CONFLICT DO NOTHING into `table`: a row whose key is taken already
+    (by another process, or an earlier run of the same work) is skipped, not an error.
+    Both databases spell it alike; SQLAlchemy keeps a construct per dialect."""
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=index_elements)
 
 
 class Day:

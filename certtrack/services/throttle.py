@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from certtrack.extensions import db
 from certtrack.models import LoginAttempt
+from certtrack.services.sql import insert_or_skip
 from certtrack.services.transaction import committed
 
 
@@ -41,13 +41,13 @@ def reserve(email: str, ip: str, now: datetime) -> None:
     """Count an attempt for `email` from `ip` before its password is checked; raises
     SignInLocked (and counts nothing) while either counter is at its limit."""
     cutoff = now - _window()
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    dialect = db.session.get_bind().dialect.name
     with committed():
         for key, limit in _counters(email, ip):
             db.session.execute(
-                insert(LoginAttempt)
-                .values(key=key, failures=0, window_started_at=now)
-                .on_conflict_do_nothing(index_elements=["key"])
+                insert_or_skip(LoginAttempt, dialect, ["key"]).values(
+                    key=key, failures=0, window_started_at=now
+                )
             )
             expired = LoginAttempt.window_started_at <= cutoff
             taken = db.session.execute(
