@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certtrack.models.base import Base, str_enum, utcnow
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 class Report(Base):
     __tablename__ = "report"
+    # A consultant's delivered reports, the latest first, read in order (the dashboard).
+    __table_args__ = (Index("ix_report_delivered_by", "delivered_by_id", "delivered_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(

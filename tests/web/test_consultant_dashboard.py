@@ -21,6 +21,7 @@ def test_delivered_reviews_are_under_their_heading_with_the_outcome(demo, client
             .where(Application.consultant_id == luis.id, Report.delivered_at.is_not(None))
         ).all()
         expected = {a.id: "label_issued" if a.label else a.state.value for a in delivered}
+        latest_first = [a.id for a in sorted(delivered, key=lambda a: a.report.delivered_at)][::-1]
     assert expected, "the demo has a delivered review of Luis"
     sign_in(client, CONSULTANT)
     page = client.get("/dashboard").get_data(as_text=True)
@@ -28,6 +29,7 @@ def test_delivered_reviews_are_under_their_heading_with_the_outcome(demo, client
     assert section and re.search(r"<h2[^>]*>Delivered ", section[0])
     shown = dict(re.findall(r'data-delivered="(\d+)".*?data-outcome="(\w+)"', section[0], re.S))
     assert {int(k): v for k, v in shown.items()} == expected
+    assert [int(k) for k in shown] == latest_first
     assert "Label issued" in section[0]
     for app_id in expected:
         assert f'href="/applications/{app_id}"' in section[0]
