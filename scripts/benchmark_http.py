@@ -8,14 +8,15 @@ Seeds a fresh database with `flask seed-scale` (a SQLite file in a temporary fol
 unless --database-url names an empty, reachable database, e.g. PostgreSQL; with --seeded
 it uses the database --database-url names as it is, seeded earlier by this script or by
 `flask seed-scale --agencies=1`, since seeding 10,000 clusters takes minutes), starts
-gunicorn with 2 workers for certtrack (production configuration) and for
-scripts/minimal_labels_app.py (the same labels query in a bare Flask-SQLAlchemy view),
-drives `GET /api/v1/labels?limit=20` on both with wrk for --duration seconds per round,
-alternating them for --rounds rounds, and prints req/s and p50/p95/p99 of each (the best
-round) and certtrack's share of the minimal app's req/s (target: at least 80 %). Then
-requests each page of scripts/benchmark_pages.py for the coordinator and the admin
---runs times over HTTP (--runs 0 skips them) and prints its HTML size and p95 (budget
-150 KB, 150 ms), and last the peak resident memory of certtrack's busiest worker.
+gunicorn with 2 workers and certtrack's gunicorn settings for certtrack (production
+configuration) and for scripts/minimal_labels_app.py (the same labels query in a bare
+Flask-SQLAlchemy view), drives `GET /api/v1/labels?limit=20` on both with wrk for
+--duration seconds per round, alternating them for --rounds rounds, and prints req/s and
+p50/p95/p99 of each (the best round) and certtrack's share of the minimal app's req/s
+(target: at least 80 %). Then requests each page of scripts/benchmark_pages.py for the
+coordinator and the admin --runs times over HTTP (--runs 0 skips them) and prints its
+HTML size and p95 (budget 150 KB, 150 ms), and last the peak resident memory of
+certtrack's busiest worker.
 Ratios are the figures to quote: the absolute times depend on the machine and its load,
 printed first.
 
@@ -107,6 +108,8 @@ def gunicorn(
             "--workers=2",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
+            # The production settings (README), for both apps alike.
+            "--config=python:certtrack.observability.gunicorn_hooks",
             app,
         ],
         cwd=cwd,
