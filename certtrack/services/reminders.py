@@ -34,15 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from certtrack.extensions import db
-from certtrack.models import (
-    Application,
-    AuditEntry,
-    Cluster,
-    Label,
-    OutboxMessage,
-    OutboxStatus,
-    Role,
-)
+from certtrack.models import Application, AuditEntry, Label, OutboxMessage, OutboxStatus, Role
 from certtrack.models import User as UserModel
 from certtrack.models.base import utcnow
 from certtrack.services import sessions
@@ -62,8 +54,7 @@ DRAFT_COLUMNS = ("key", "kind", "recipient_id", "link", "context", *ABOUT)
 # After this many rows changed, the planner's statistics are refreshed (a catch-up can
 # multiply the outbox; plans made for the old sizes would be slow the next day).
 ANALYZE_AFTER = 1000
-# The tables a pass writes to, and the clusters that the pages join them with.
-ANALYZED = (OutboxMessage, Application, Label, AuditEntry, Cluster)
+ANALYZED = (OutboxMessage, Application, Label, AuditEntry)
 NOW = "now"  # the parameter of the rows' time, beside the day's (services.sql.Day)
 
 
