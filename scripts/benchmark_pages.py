@@ -9,8 +9,8 @@ started as tests/postgres.py does; or DATABASE_URL, where one seeded by an earli
 measured again as it is) with `flask seed-scale`'s seeder: one
 agency with N clusters in every state of the workflow and their chains of labels. Then
 signs in as each role and requests each page `runs` times through the WSGI app, its
-garbage collector settled as a gunicorn worker's is (certtrack.observability.gunicorn_hooks). Prints
-the HTML size in KB, the median and the 95th percentile in milliseconds and the
+garbage collector settled as a gunicorn worker's is (observability.gunicorn_hooks).
+Prints the HTML size in KB, the median and the 95th percentile in milliseconds and the
 statements per request, and flags a page over the budget (150 KB, p95 150 ms). With
 `--slowest N`, each page's N slowest statements follow (mean cursor time per request),
 the ones to look at with EXPLAIN; `--only TEXT` measures the pages whose address holds
