@@ -54,6 +54,17 @@ class Application(Base):
             "level",
             "consultant_id",
         ),
+        # The counts of the open columns and of the reviews under way: the few open
+        # applications, each with its cluster (a coordinator's agency is the cluster's)
+        # and its assignment (stalled or not), without reading the table or the closed ones.
+        Index(
+            "ix_application_open_state",
+            "state",
+            "cluster_id",
+            "assigned_at",
+            sqlite_where=_OPEN_ONLY,
+            postgresql_where=_OPEN_ONLY,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
