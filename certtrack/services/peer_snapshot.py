@@ -4,7 +4,7 @@ clusters in or out of the excellence group, and `rebuild` recomputes everything 
 scratch (the migration, `flask peers rebuild`, the bulk seeder). The functions run in
 the caller's transaction, so the snapshot changes together with its source."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -91,13 +91,9 @@ def refresh_excellence() -> int:
         .where(PeerValue.cluster_id.in_(changed))
         .values(excellent=~PeerValue.excellent)
     )
-    _rerank(
-        set(
-            db.session.scalars(
-                select(PeerValue.indicator_id).where(PeerValue.cluster_id.in_(changed)).distinct()
-            )
-        )
-    )
+    # Only the excellence group changed: the other ranks stay as they are.
+    indicators = select(PeerValue.indicator_id).where(PeerValue.cluster_id.in_(changed)).distinct()
+    _rerank(set(db.session.scalars(indicators)), ("rank_excellent",))
     return len(changed)
 
 
@@ -161,34 +157,36 @@ def _values_of(cluster_id: int | None) -> Select[*tuple[Any, ...]]:
     return query
 
 
-def _ranks(c: Any) -> list[ColumnElement[int]]:
-    """ROW_NUMBER within each grouping, ordered by number then cluster id; the
-    excellence rank only for excellent clusters."""
+def _ranks(c: Any, names: Sequence[str] = RANK_COLUMNS) -> list[ColumnElement[int]]:
+    """ROW_NUMBER within each grouping named in `names`, ordered by number then
+    cluster id; the excellence rank only for excellent clusters."""
     order = (c.number, c.cluster_id)
     indicator = c.indicator_id
 
     def rank(*partition: Any) -> ColumnElement[int]:
         return func.row_number().over(partition_by=(indicator, *partition), order_by=order)
 
-    return [
-        rank().label("rank_all"),
-        rank(c.country).label("rank_country"),
-        rank(c.sector).label("rank_sector"),
-        case((c.excellent, rank(c.excellent))).label("rank_excellent"),
-    ]
+    ranks = {
+        "rank_all": rank(),
+        "rank_country": rank(c.country),
+        "rank_sector": rank(c.sector),
+        "rank_excellent": case((c.excellent, rank(c.excellent))),
+    }
+    return [ranks[name].label(name) for name in names]
 
 
-def _rerank(indicator_ids: Iterable[int]) -> None:
-    """Recompute the ranks of `indicator_ids`, writing only the rows whose rank moved."""
+def _rerank(indicator_ids: Iterable[int], names: Sequence[str] = RANK_COLUMNS) -> None:
+    """Recompute the ranks `names` of `indicator_ids`, writing only the rows whose rank
+    moved."""
     ids = sorted(indicator_ids)
     if not ids:
         return
     fresh = (
-        select(PeerValue.cluster_id, PeerValue.indicator_id, *_ranks(PeerValue))
+        select(PeerValue.cluster_id, PeerValue.indicator_id, *_ranks(PeerValue, names))
         .where(PeerValue.indicator_id.in_(ids))
         .subquery("fresh")
     )
-    moved = [getattr(PeerValue, name).is_distinct_from(fresh.c[name]) for name in RANK_COLUMNS]
+    moved = [getattr(PeerValue, name).is_distinct_from(fresh.c[name]) for name in names]
     db.session.execute(
         update(PeerValue)
         .where(
@@ -196,5 +194,5 @@ def _rerank(indicator_ids: Iterable[int]) -> None:
             PeerValue.indicator_id == fresh.c.indicator_id,
             or_(*moved),
         )
-        .values({name: fresh.c[name] for name in RANK_COLUMNS})
+        .values({name: fresh.c[name] for name in names})
     )
