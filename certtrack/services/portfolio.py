@@ -234,9 +234,9 @@ def card(application: Application, today: date, policy: Policy) -> Card:
 
 
 def state_counts(user: User, filters: BoardFilters, states: Iterable[State]) -> dict[State, int]:
-    """How many applications the user sees in each of `states`, counted in SQL from the
-    index on state (migration 0023), with each application's cluster when the user's
-    scope or a filter names it."""
+    """How many applications the user sees in each of `states`, counted in SQL from an
+    index on state (the open ones' partial index, migration 0025, for the open states),
+    with each application's cluster when the user's scope or a filter names it."""
     wanted = list(states)
     query = _shown(select(Application.state, func.count()), user, filters)
     return _counts(wanted, query.where(Application.state.in_(wanted)).group_by(Application.state))
